@@ -260,6 +260,7 @@ fn convert_model(
         aliases: raw.aliases.into_iter().map(|a| a.into_inner()).collect(),
         misspellings: raw.misspellings.into_iter().map(|a| a.into_inner()).collect(),
         kind,
+        case_sensitive: raw.case_sensitive.unwrap_or(false),
         org: raw.org,
         released,
         architecture,

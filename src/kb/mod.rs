@@ -211,6 +211,9 @@ pub struct KbModel {
     /// Known wrong spellings, reported by LN005 with `name` as the fix.
     pub misspellings: Vec<String>,
     pub kind: ModelKind,
+    /// Match the name and aliases only with their exact letter case (for names that
+    /// are also English words: OPT, BLOOM, PaLM).
+    pub case_sensitive: bool,
     pub org: Option<String>,
     pub released: Option<Fact>,
     pub architecture: Option<String>,

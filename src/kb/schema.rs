@@ -25,6 +25,7 @@ pub struct Model {
     #[serde(default)]
     pub misspellings: Vec<Spanned<String>>,
     pub kind: Option<Spanned<String>>,
+    pub case_sensitive: Option<bool>,
     pub org: Option<String>,
     pub released: Option<Spanned<String>>,
     pub released_source: Option<String>,
