@@ -6,6 +6,14 @@
 //! caller names. The fronts (`cli`, `lsp`) only translate. See ARCHITECTURE.md.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod analysis;
+pub mod claims;
+pub mod config;
 pub mod kb;
 pub mod markdown;
+pub mod mentions;
 pub mod quantities;
+pub mod rules;
+pub mod text;
+
+pub use analysis::{Analyzer, DocumentAnalysis};
