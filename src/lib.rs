@@ -9,7 +9,9 @@
 pub mod analysis;
 pub mod claims;
 pub mod config;
+pub mod facts;
 pub mod kb;
+pub mod lsp;
 pub mod markdown;
 pub mod mentions;
 pub mod quantities;
