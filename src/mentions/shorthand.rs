@@ -24,10 +24,7 @@ pub(super) fn expand(matcher: &MentionMatcher, text: &str, head: &Mention) -> Ve
     }
     let mut out = Vec::new();
     let mut pos = head.span.end;
-    loop {
-        let Some(sep) = text[pos..].chars().next() else {
-            break;
-        };
+    while let Some(sep) = text[pos..].chars().next() {
         if !LIST_SEPARATORS.contains(&sep) {
             break;
         }
