@@ -51,7 +51,8 @@ fn glued_left(b: &[u8], s: usize, floor: usize) -> bool {
     let pp = s.checked_sub(2).and_then(|k| b.get(k)).copied();
     match p {
         _ if is_word(p) => true,
-        b'.' => pp.is_some_and(is_word),
+        // `v1.5` (the `5`) and a bare `.5` alike
+        b'.' => true,
         // the minutes of `T10:00`
         b':' => pp.is_some_and(|c| c.is_ascii_digit()),
         b'-' => floor + 1 != s && pp.is_some_and(|c| is_word(c) || c == b'.'),

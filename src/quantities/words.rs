@@ -128,8 +128,9 @@ pub(super) fn parse_unit(b: &[u8], i: usize) -> Option<(Unit, usize)> {
             let k = j + pat.len();
             let k2 = skip_spaces(b, k, 1);
             return Some(match unit_word_at(b, k2) {
-                Some((u, e)) if u != Unit::Other => (u, e),
-                _ => (*alone, k),
+                Some((Unit::Other, e)) => (*alone, e),
+                Some((u, e)) => (u, e),
+                None => (*alone, k),
             });
         }
     }
