@@ -80,24 +80,49 @@ pub(super) fn ends_ci(b: &[u8], end: usize, pat: &[u8]) -> bool {
             .is_some_and(|s| s.eq_ignore_ascii_case(pat))
 }
 
-/// Skips at most `max` ASCII spaces or tabs forward.
+/// Length of the horizontal space at `i`: ASCII space or tab, NBSP (U+00A0), or
+/// ideographic space (U+3000). 0 if none.
+#[inline]
+fn space_at(b: &[u8], i: usize) -> usize {
+    match b.get(i) {
+        Some(b' ' | b'\t') => 1,
+        Some(0xC2) if b.get(i + 1) == Some(&0xA0) => 2,
+        Some(0xE3) if at(b, i + 1, &[0x80, 0x80]) => 3,
+        _ => 0,
+    }
+}
+
+/// Length of the horizontal space ending at `i` (see `space_at`).
+#[inline]
+fn space_before(b: &[u8], i: usize) -> usize {
+    match i.checked_sub(1).and_then(|k| b.get(k)) {
+        Some(b' ' | b'\t') => 1,
+        Some(0xA0) if i >= 2 && b[i - 2] == 0xC2 => 2,
+        Some(0x80) if i >= 3 && b[i - 3] == 0xE3 && b[i - 2] == 0x80 => 3,
+        _ => 0,
+    }
+}
+
+/// Skips at most `max` horizontal spaces forward.
 #[inline]
 pub(super) fn skip_spaces(b: &[u8], mut i: usize, max: usize) -> usize {
-    let mut n = 0;
-    while n < max && matches!(b.get(i), Some(b' ' | b'\t')) {
-        i += 1;
-        n += 1;
+    for _ in 0..max {
+        match space_at(b, i) {
+            0 => break,
+            n => i += n,
+        }
     }
     i
 }
 
-/// Skips at most `max` ASCII spaces or tabs backward, not below `floor`.
+/// Skips at most `max` horizontal spaces backward, not below `floor`.
 #[inline]
 pub(super) fn skip_spaces_back(b: &[u8], mut i: usize, floor: usize, max: usize) -> usize {
-    let mut n = 0;
-    while n < max && i > floor && matches!(b.get(i - 1), Some(b' ' | b'\t')) {
-        i -= 1;
-        n += 1;
+    for _ in 0..max {
+        match space_before(b, i) {
+            n if n > 0 && i >= floor + n => i -= n,
+            _ => break,
+        }
     }
     i
 }

@@ -109,7 +109,8 @@ fn parse_head(b: &[u8], s: usize) -> Result<Head, usize> {
     }
 }
 
-/// Range separators between two numbers: `-`, en/em dash, `~`, `～`, `到`, `至`, ` to `.
+/// Range separators between two numbers: `-`, `－`, en/em dash, `~`, `～`, `〜`,
+/// `到`, `至`, ` to `.
 fn range_sep(b: &[u8], i: usize) -> Option<usize> {
     let j = skip_spaces(b, i, 1);
     let len = if matches!(b.get(j), Some(b'-' | b'~')) {
@@ -117,6 +118,8 @@ fn range_sep(b: &[u8], i: usize) -> Option<usize> {
     } else if at(b, j, "–".as_bytes())
         || at(b, j, "—".as_bytes())
         || at(b, j, "～".as_bytes())
+        || at(b, j, "〜".as_bytes())
+        || at(b, j, "－".as_bytes())
         || at(b, j, "到".as_bytes())
         || at(b, j, "至".as_bytes())
     {

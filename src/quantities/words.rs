@@ -172,6 +172,7 @@ const BEFORE: &[(&str, Mod)] = &[
     ("近", Mod::Approx),
     ("~", Mod::Approx),
     ("～", Mod::Approx),
+    ("〜", Mod::Approx),
     ("≈", Mod::Approx),
     ("approximately", Mod::Approx),
     ("approx.", Mod::Approx),
