@@ -25,6 +25,18 @@
 //!   `GiB`/`MiB` values are binary (value = `binary` reading).
 //! - A `+` glued between a number and a word (`671B+MoE`, `7B-65B+预训练`) is a list
 //!   joiner, not "or more"; `1亿+`, `10B+ 模型`, `1亿+参数` are "or more".
+//! - **Compound Chinese magnitudes** keep their exact value and use the nearest
+//!   variant: 万亿 → `T`, 千亿/百亿/十亿 → `Yi`, 千万/十万 → `Wan`, 百万 → `M`.
+//!   English words (`thousand`, `million`, `billion`, `trillion`) have no binary
+//!   reading; letters K/M/G/T/P (and KB/MB/GB/...) do.
+//! - **Not quantities**: digits glued to an identifier (`GPT4`, `A2.7B`, `FP8`,
+//!   `x86`), after `-`/`.` following one (`GPT-4`, `Llama-3.1`, `Llama-3-8B`),
+//!   followed by letters that are not a magnitude or unit (`12BERT`, `4kg`, `0x1F`,
+//!   `1e5`), versions and addresses (`1.2.3`), times and ratios (`12:30`), powers
+//!   (`10^{24}`), more than 18 digits.
+//! - **Known limits**: `128,256,512` reads as one grouped number; Chinese
+//!   numerals (`一千`, `数千亿`) and full-width letters (`３２Ｋ` → 32) are not
+//!   magnitudes; `1080P` reads as peta.
 
 mod date;
 mod lex;
