@@ -67,6 +67,8 @@ struct Builder<'t> {
     table: Option<TableState>,
     comments: Vec<Comment>,
     blocks: Vec<Block>,
+    /// Offsets of inline `<br>` tags, in order: sentence boundaries.
+    breaks: Vec<usize>,
     leaf: Option<Leaf>,
     code_depth: u32,
     html_block_depth: u32,
@@ -90,6 +92,7 @@ impl<'t> Builder<'t> {
             table: None,
             comments: Vec::new(),
             blocks: Vec::new(),
+            breaks: Vec::new(),
             leaf: None,
             code_depth: 0,
             html_block_depth: 0,
@@ -114,6 +117,8 @@ impl<'t> Builder<'t> {
             Event::InlineHtml(h) => {
                 if h.starts_with("<!--") {
                     mask::scan_comments(self.text, r.clone(), &mut self.comments);
+                } else if is_br(&h) {
+                    self.breaks.push(r.start);
                 }
                 self.inline(&r);
             }
@@ -128,12 +133,13 @@ impl<'t> Builder<'t> {
             | Event::DisplayMath(_)
             | Event::FootnoteReference(_)
             | Event::SoftBreak
-            | Event::HardBreak
-            | Event::TaskListMarker(_) => {
+            | Event::HardBreak => {
                 if self.code_depth == 0 {
                     self.inline(&r);
                 }
             }
+            // Not part of the item's text (nor of its lead); blanked.
+            Event::TaskListMarker(_) => {}
             Event::Rule => self.block_start(false),
         }
     }
@@ -441,8 +447,16 @@ impl<'t> Builder<'t> {
         mask::blank_urls_and_liquid(&mut self.masked);
         let masked = into_string(self.masked);
         let mut sentences = Vec::new();
+        let mut k = 0;
         for block in &self.blocks {
-            split_block(&masked, block, &mut sentences);
+            while k < self.breaks.len() && self.breaks[k] < block.range.start {
+                k += 1;
+            }
+            let from = k;
+            while k < self.breaks.len() && self.breaks[k] < block.range.end {
+                k += 1;
+            }
+            split_block(&masked, block, &self.breaks[from..k], &mut sentences);
         }
         Structure {
             masked,
@@ -453,6 +467,14 @@ impl<'t> Builder<'t> {
             comments: self.comments,
         }
     }
+}
+
+/// `<br>`, `<br/>`, `<br />` in any case.
+fn is_br(tag: &str) -> bool {
+    let b = tag.as_bytes();
+    b.len() >= 4
+        && b[..3].eq_ignore_ascii_case(b"<br")
+        && b[3..].iter().all(|&c| c == b' ' || c == b'/' || c == b'>')
 }
 
 /// A cell's source range without surrounding whitespace and pipes (empty cells).

@@ -31,19 +31,49 @@ fn is_closer(c: char) -> bool {
     )
 }
 
+/// Abbreviations after which `. ` does not end a sentence (compared lowercased,
+/// without the final dot).
+const ABBREVIATIONS: &[&[u8]] = &[
+    b"e.g", b"i.e", b"eg", b"ie", b"vs", b"cf", b"fig", b"figs", b"eq", b"eqs", b"al", b"approx",
+    b"resp", b"sec", b"ref", b"refs", b"no", b"vol", b"mr", b"dr", b"prof",
+];
+
+/// Whether the ASCII word ending right before `dot` (in `s`) is an abbreviation.
+fn ends_with_abbreviation(s: &[u8], dot: usize) -> bool {
+    let mut start = dot;
+    while start > 0 && (s[start - 1].is_ascii_alphabetic() || s[start - 1] == b'.') {
+        start -= 1;
+        if dot - start > 8 {
+            return false;
+        }
+    }
+    let word = &s[start..dot];
+    !word.is_empty()
+        && ABBREVIATIONS
+            .iter()
+            .any(|a| a.len() == word.len() && a.eq_ignore_ascii_case(word))
+}
+
 /// Splits `masked[block.range]` into sentences and appends them to `out`.
 ///
 /// Boundaries: after `。！？；` (plus any closers), after `.!?;` when followed by
-/// whitespace or the end of the block, and at every line break. Spans are trimmed
-/// of whitespace (blanked bytes included), and pieces with no letter, digit or CJK
-/// character (lone punctuation left over from blanked code or math) are dropped.
-pub(super) fn split_block(masked: &str, block: &Block, out: &mut Vec<Sentence>) {
+/// whitespace or the end of the block (but not after a bare section number such as
+/// `1.` or `3.2.`, nor after a common abbreviation such as `e.g.`), at every line
+/// break, and at each position in `forced` (absolute offsets of `<br>` tags, sorted).
+/// Spans are trimmed of whitespace (blanked bytes included), and pieces with no
+/// letter, digit or CJK character (lone punctuation left over from blanked code or
+/// math) are dropped.
+pub(super) fn split_block(masked: &str, block: &Block, forced: &[usize], out: &mut Vec<Sentence>) {
     let Some(s) = masked.get(block.range.clone()) else {
         return;
     };
     let base = block.range.start;
+    let bytes = s.as_bytes();
     let mut start = 0usize;
     let mut has_word = false;
+    // The piece so far is only digits and dots (a section number like `1.` or `2.3.`).
+    let mut numbering = true;
+    let mut forced = forced.iter().map(|&f| f.saturating_sub(base)).peekable();
     let mut emit = |from: usize, to: usize, has_word: bool| {
         if !has_word {
             return;
@@ -64,10 +94,23 @@ pub(super) fn split_block(masked: &str, block: &Block, out: &mut Vec<Sentence>) 
     };
     let mut it = s.char_indices().peekable();
     while let Some((i, c)) = it.next() {
+        while let Some(&f) = forced.peek() {
+            if f > i {
+                break;
+            }
+            forced.next();
+            if f > start && s.is_char_boundary(f) {
+                emit(start, f, has_word);
+                start = f;
+                has_word = false;
+                numbering = true;
+            }
+        }
         if c == '\n' {
             emit(start, i, has_word);
             start = i + 1;
             has_word = false;
+            numbering = true;
         } else if is_cjk_terminator(c) || is_ascii_terminator(c) {
             let mut end = i + c.len_utf8();
             let mut cjk = is_cjk_terminator(c);
@@ -84,13 +127,25 @@ pub(super) fn split_block(masked: &str, block: &Block, out: &mut Vec<Sentence>) 
                 None => true,
                 Some(&(_, d)) => d.is_whitespace(),
             };
-            if cjk || at_break {
+            let keep_going = !cjk
+                && c == '.'
+                && end == i + 1
+                && ((numbering && has_word) || ends_with_abbreviation(bytes, i));
+            if cjk || (at_break && !keep_going) {
                 emit(start, end, has_word);
                 start = end;
                 has_word = false;
+                numbering = true;
+            } else if c != '.' || end != i + 1 {
+                numbering = false;
             }
-        } else if !has_word && c.is_alphanumeric() {
-            has_word = true;
+        } else {
+            if !has_word && c.is_alphanumeric() {
+                has_word = true;
+            }
+            if numbering && !(c.is_ascii_digit() || c.is_whitespace()) {
+                numbering = false;
+            }
         }
     }
     emit(start, s.len(), has_word);

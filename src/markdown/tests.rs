@@ -645,3 +645,24 @@ fn many_headings_linear() {
     assert_eq!(s.sentences.len(), 100_000);
     assert_eq!(s.sentences.last().unwrap().heading, Some(49_999));
 }
+
+#[test]
+fn section_numbers_and_abbreviations_do_not_split() {
+    assert_eq!(
+        render("# 1. 简介\n\n## 2.3. 模型\n\nUse e.g. GPT-2 vs. BERT. Fig. 3 shows it. 1. 第一\n"),
+        "H0: 1. 简介\nH1: 2.3. 模型\nP: Use e.g. GPT-2 vs. BERT.\nP: Fig. 3 shows it.\nP: 1. 第一\n"
+    );
+    // A number that ends a sentence still ends it.
+    assert_eq!(
+        render("参数量是 175. 很大\n"),
+        "P: 参数量是 175.\nP: 很大\n"
+    );
+}
+
+#[test]
+fn br_in_table_cell_splits_sentences() {
+    assert_eq!(
+        render("| a |\n|---|\n| 第一点<br>第二点<BR/>third |\n"),
+        "T0[h,0]: a\nT0[0,0]: 第一点\nT0[0,0]: 第二点\nT0[0,0]: third\n"
+    );
+}
