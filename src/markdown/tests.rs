@@ -80,7 +80,34 @@ fn check_invariants(text: &str, s: &Structure) {
         assert!(sent.span.start < sent.span.end, "empty sentence");
         let body = &s.masked[sent.span.clone()];
         assert_eq!(body.trim(), body, "sentence not trimmed");
+        // First and last bytes are prose: unblanked original bytes.
+        for i in [sent.span.start, sent.span.end - 1] {
+            assert!(m[i] == t[i] && m[i] != b' ', "sentence edge {i} is blanked");
+        }
+        assert!(!body.contains('\n'), "sentence spans a line break");
         last = sent.span.end;
+    }
+    let ranges = s
+        .headings
+        .iter()
+        .flat_map(|h| [h.span.clone(), h.text_span.clone(), h.section.clone()])
+        .chain(
+            s.list_items
+                .iter()
+                .flat_map(|i| [i.span.clone(), i.lead.clone()]),
+        )
+        .chain(
+            s.comments
+                .iter()
+                .flat_map(|c| [c.span.clone(), c.body.clone()]),
+        )
+        .chain(s.tables.iter().flat_map(|t| {
+            std::iter::once(t.span.clone())
+                .chain(t.header.iter().cloned())
+                .chain(t.rows.iter().flatten().cloned())
+        }));
+    for r in ranges {
+        assert!(text.get(r.clone()).is_some(), "bad range {r:?}");
     }
     for h in &s.headings {
         assert!(h.section.start <= h.section.end && h.section.end <= text.len());
@@ -665,4 +692,52 @@ fn br_in_table_cell_splits_sentences() {
         render("| a |\n|---|\n| 第一点<br>第二点<BR/>third |\n"),
         "T0[h,0]: a\nT0[0,0]: 第一点\nT0[0,0]: 第二点\nT0[0,0]: third\n"
     );
+}
+
+/// Timing of `parse` against a bare pulldown-cmark pass, on generated notes.
+/// `cargo test --lib markdown::tests::timing -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn timing() {
+    use pulldown_cmark::{Options, Parser};
+    let mut text = String::new();
+    while text.len() < 8_000_000 {
+        text.push_str(NOTES);
+        text.push_str("\n普通段落，GPT-3 有 1750 亿参数。训练数据 45TB；见 https://arxiv.org/abs/2005.14165 。\n`code` and $x^2$ here. Another sentence!\n\n```\nlet x = 1;\n```\n\n");
+    }
+    let t = std::time::Instant::now();
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_MATH | Options::ENABLE_FOOTNOTES;
+    let n = Parser::new_ext(&text, opts).into_offset_iter().count();
+    let bare = t.elapsed();
+    let t = std::time::Instant::now();
+    let s = parse(&text);
+    let full = t.elapsed();
+    eprintln!(
+        "{} bytes, {n} events: pulldown {bare:?}, parse {full:?}, {} sentences",
+        text.len(),
+        s.sentences.len()
+    );
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn invariants_hold_on_markdownish_input(
+            text in "([-#>*_`$|:!\\[\\]()<>{}%&;.。；，1 \t\n\r\0a-zA-Z模型参数]|https://|<!--|-->|```|\\$\\$|\\|---\\|){0,80}"
+        ) {
+            let s = parse(&text);
+            check_invariants(&text, &s);
+        }
+
+        #[test]
+        fn invariants_hold_on_any_string(text in "\\PC{0,60}") {
+            let s = parse(&text);
+            check_invariants(&text, &s);
+        }
+    }
 }
