@@ -698,6 +698,7 @@ fn br_in_table_cell_splits_sentences() {
 /// `cargo test --lib markdown::tests::timing -- --ignored --nocapture`
 #[test]
 #[ignore]
+#[allow(clippy::print_stderr)]
 fn timing() {
     use pulldown_cmark::{Options, Parser};
     let mut text = String::new();
