@@ -90,11 +90,22 @@ fn is_fence_line(line: &[u8], fence: u8, closing: bool) -> bool {
 pub(super) fn blank_urls_and_liquid(masked: &mut [u8]) {
     let mut i = 0;
     let n = masked.len();
+    // A `{%` before this offset is known to have no `%}` later on its line (keeps
+    // a line full of `{%` linear).
+    let mut liquid_open_until = 0;
     while i < n {
         let b = masked[i];
         let next = match b {
             b'h' | b'H' | b'w' | b'W' | b'f' | b'F' => url_end(masked, i),
-            b'{' if masked.get(i + 1) == Some(&b'%') => liquid_end(masked, i),
+            b'{' if i >= liquid_open_until && masked.get(i + 1) == Some(&b'%') => {
+                match liquid_end(masked, i) {
+                    Ok(end) => Some(end),
+                    Err(line_end) => {
+                        liquid_open_until = line_end;
+                        None
+                    }
+                }
+            }
             _ => None,
         };
         match next {
@@ -158,17 +169,18 @@ fn url_end(m: &[u8], i: usize) -> Option<usize> {
     Some(end)
 }
 
-/// If a liquid tag `{% ... %}` starts at `i` (and closes on the same line), its end.
-fn liquid_end(m: &[u8], i: usize) -> Option<usize> {
+/// If the liquid tag `{% ... %}` starting at `i` closes on the same line, its end;
+/// otherwise `Err` with the end of the line.
+fn liquid_end(m: &[u8], i: usize) -> Result<usize, usize> {
     let mut j = i + 2;
     while j + 1 < m.len() {
         match m[j] {
-            b'\n' | b'\r' => return None,
-            b'%' if m[j + 1] == b'}' => return Some(j + 2),
+            b'\n' | b'\r' => return Err(j),
+            b'%' if m[j + 1] == b'}' => return Ok(j + 2),
             _ => j += 1,
         }
     }
-    None
+    Err(m.len())
 }
 
 /// Blanks `range` in `masked`, keeping line breaks. Callers only pass ranges that

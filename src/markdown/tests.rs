@@ -742,3 +742,47 @@ mod properties {
         }
     }
 }
+
+/// Prints the sentences and masked text of the file named by `LLMNOTES_DUMP`.
+/// `LLMNOTES_DUMP=notes.md cargo test --lib markdown::tests::dump -- --ignored --nocapture`
+#[test]
+#[ignore]
+#[allow(clippy::print_stderr)]
+fn dump() {
+    let Ok(path) = std::env::var("LLMNOTES_DUMP") else {
+        return;
+    };
+    let text = std::fs::read_to_string(path).unwrap();
+    eprintln!("{}", render_with_headings(&text));
+    eprintln!("{}", parse(&text).masked);
+}
+
+/// Inputs that would take quadratic time in a naive scanner. Each must finish fast
+/// (the test has no timeout of its own, but a regression shows up as a hang).
+#[test]
+fn pathological_inputs_are_linear() {
+    let n = 200_000;
+    for text in [
+        "{%".repeat(n),
+        "{% ".repeat(n) + "\n",
+        "https://".repeat(n),
+        "www.a".repeat(n),
+        "<!--".repeat(n),
+        "$".repeat(n),
+        "$a".repeat(n),
+        "[".repeat(n),
+        "*a".repeat(n),
+        "|".repeat(n) + "\n|-|\n",
+        "。".repeat(n),
+        ". ".repeat(n),
+        "e.g. ".repeat(n),
+        format!("---\n{}", "a\n".repeat(n)),
+        format!("<!-- {}", "x\n".repeat(n)),
+        "- a\n".repeat(n),
+        "> ".repeat(n / 10),
+        "a".repeat(5 * n),
+    ] {
+        let s = parse(&text);
+        assert_eq!(s.masked.len(), text.len());
+    }
+}
