@@ -21,7 +21,8 @@ pub(super) fn build(text: &str) -> Structure {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_GFM;
+        | Options::ENABLE_GFM
+        | Options::ENABLE_WIKILINKS;
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         let range = range.start + body_start..range.end + body_start;
         b.event(event, range);
@@ -54,6 +55,13 @@ struct TableState {
     cell: Range<usize>,
 }
 
+struct ImageState {
+    /// An Obsidian embed `![[file.png]]`: its "alt" text is a file name.
+    wiki: bool,
+    alt_start: usize,
+    alt_end: usize,
+}
+
 struct Builder<'t> {
     text: &'t str,
     masked: Vec<u8>,
@@ -72,6 +80,9 @@ struct Builder<'t> {
     leaf: Option<Leaf>,
     code_depth: u32,
     html_block_depth: u32,
+    /// The outermost image being read.
+    image: Option<ImageState>,
+    image_depth: u32,
     /// Inside `<https://...>`: its text is a URL, not prose.
     in_autolink: bool,
     /// Memo for `mask::trim_end` on item spans: (end, trimmed end).
@@ -97,6 +108,8 @@ impl<'t> Builder<'t> {
             code_depth: 0,
             html_block_depth: 0,
             in_autolink: false,
+            image: None,
+            image_depth: 0,
             trim_memo: (usize::MAX, 0),
         }
     }
@@ -110,6 +123,10 @@ impl<'t> Builder<'t> {
                     return;
                 }
                 self.inline(&r);
+                if let Some(image) = &mut self.image {
+                    image.alt_start = image.alt_start.min(r.start);
+                    image.alt_end = image.alt_end.max(r.end);
+                }
                 if !self.in_autolink {
                     mask::copy_text(&mut self.masked, self.text, r, &t);
                 }
@@ -264,12 +281,24 @@ impl<'t> Builder<'t> {
                 }
                 self.in_autolink = matches!(link_type, LinkType::Autolink | LinkType::Email);
             }
+            Tag::Image { link_type, .. } => {
+                if self.code_depth == 0 {
+                    self.inline(&r);
+                }
+                if self.image_depth == 0 {
+                    self.image = Some(ImageState {
+                        wiki: matches!(link_type, LinkType::WikiLink { .. }),
+                        alt_start: usize::MAX,
+                        alt_end: 0,
+                    });
+                }
+                self.image_depth += 1;
+            }
             Tag::Emphasis
             | Tag::Strong
             | Tag::Strikethrough
             | Tag::Superscript
-            | Tag::Subscript
-            | Tag::Image { .. } => {
+            | Tag::Subscript => {
                 if self.code_depth == 0 {
                     self.inline(&r);
                 }
@@ -340,12 +369,28 @@ impl<'t> Builder<'t> {
                 // Links do not nest, so any link end closes an autolink.
                 self.in_autolink = false;
             }
+            TagEnd::Image => {
+                if self.code_depth == 0 {
+                    self.inline(&r);
+                }
+                self.image_depth = self.image_depth.saturating_sub(1);
+                if self.image_depth == 0 {
+                    if let Some(image) = self.image.take() {
+                        let alt = image.alt_start..image.alt_end;
+                        if image.alt_start < image.alt_end
+                            && (image.wiki
+                                || is_noise_alt(self.text.get(alt.clone()).unwrap_or("")))
+                        {
+                            mask::blank_range(&mut self.masked, alt);
+                        }
+                    }
+                }
+            }
             TagEnd::Emphasis
             | TagEnd::Strong
             | TagEnd::Strikethrough
             | TagEnd::Superscript
-            | TagEnd::Subscript
-            | TagEnd::Image => {
+            | TagEnd::Subscript => {
                 if self.code_depth == 0 {
                     self.inline(&r);
                 }
@@ -467,6 +512,46 @@ impl<'t> Builder<'t> {
             comments: self.comments,
         }
     }
+}
+
+/// Image alt text that is an editor's placeholder or a file name rather than a
+/// caption: Typora's `image-20230718152040543`, `截图`, `a.png`, bare digits.
+fn is_noise_alt(alt: &str) -> bool {
+    let alt = alt.trim();
+    let lower = alt.as_bytes();
+    let starts = |p: &[u8]| lower.len() >= p.len() && lower[..p.len()].eq_ignore_ascii_case(p);
+    let ends =
+        |p: &[u8]| lower.len() >= p.len() && lower[lower.len() - p.len()..].eq_ignore_ascii_case(p);
+    // `image`, `image-2023...`, `img_01`, but not `Image of the encoder`.
+    let placeholder = |p: &[u8]| {
+        starts(p)
+            && match lower.get(p.len()) {
+                None => true,
+                Some(&b) => b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.'),
+            }
+    };
+    placeholder(b"image")
+        || placeholder(b"img")
+        || starts(b"pasted image")
+        || starts(b"screenshot")
+        || starts(b"snipaste")
+        || alt.starts_with("截图")
+        || alt.starts_with("截屏")
+        || alt.starts_with("图片")
+        || [
+            b".png" as &[u8],
+            b".jpg",
+            b".jpeg",
+            b".gif",
+            b".svg",
+            b".webp",
+            b".bmp",
+        ]
+        .iter()
+        .any(|e| ends(e))
+        || alt
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'_' | b' ' | b'.'))
 }
 
 /// `<br>`, `<br/>`, `<br />` in any case.

@@ -498,6 +498,23 @@ fn masks_autolinks_and_bare_urls() {
 }
 
 #[test]
+fn image_alt_text_kept_unless_placeholder() {
+    assert_eq!(
+        prose("![图1 Transformer 结构](a.png)\n\n![image-20230718152040543](assets/b.png)\n\n![截图](c.png) ![b.png](b.png) ![[x.png]]\n\n![Image of the encoder](e.png)\n"),
+        "图1 Transformer 结构\nImage of the encoder\n"
+    );
+    assert_eq!(render("![image-20230718](a.png)\n"), "");
+}
+
+#[test]
+fn obsidian_wikilinks_keep_their_text() {
+    assert_eq!(
+        prose("见 [[GPT-3]] 与 [[LLaMA 2|LLaMA2]] 笔记\n"),
+        "见 GPT-3 与 LLaMA2 笔记\n"
+    );
+}
+
+#[test]
 fn masks_reference_definitions() {
     assert_eq!(prose("[x]: https://x.y/z\n\n正文\n"), "正文\n");
 }
