@@ -14,7 +14,10 @@ const TRIM_CAP: usize = 256;
 
 pub(super) fn build(text: &str) -> Structure {
     let mut b = Builder::new(text);
-    let body_start = mask::front_matter_len(text);
+    let body_start = match mask::front_matter_len(text) {
+        0 if text.starts_with('\u{feff}') => '\u{feff}'.len_utf8(),
+        n => n,
+    };
     let body = text.get(body_start..).unwrap_or_default();
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_MATH

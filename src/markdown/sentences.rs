@@ -59,8 +59,8 @@ fn ends_with_abbreviation(s: &[u8], dot: usize) -> bool {
 /// Boundaries: after `。！？；` (plus any closers), after `.!?;` when followed by
 /// whitespace or the end of the block (but not after a bare section number such as
 /// `1.` or `3.2.`, nor after a common abbreviation such as `e.g.`), at every line
-/// break, and at each position in `forced` (absolute offsets of `<br>` tags, sorted).
-/// Spans are trimmed of whitespace (blanked bytes included), and pieces with no
+/// break (`\n`, or a lone `\r`), and at each position in `forced` (absolute offsets
+/// of `<br>` tags, sorted). Spans are trimmed of whitespace (blanked bytes included), and pieces with no
 /// letter, digit or CJK character (lone punctuation left over from blanked code or
 /// math) are dropped.
 pub(super) fn split_block(masked: &str, block: &Block, forced: &[usize], out: &mut Vec<Sentence>) {
@@ -106,7 +106,7 @@ pub(super) fn split_block(masked: &str, block: &Block, forced: &[usize], out: &m
                 numbering = true;
             }
         }
-        if c == '\n' {
+        if c == '\n' || c == '\r' {
             emit(start, i, has_word);
             start = i + 1;
             has_word = false;

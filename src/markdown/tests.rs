@@ -84,7 +84,10 @@ fn check_invariants(text: &str, s: &Structure) {
         for i in [sent.span.start, sent.span.end - 1] {
             assert!(m[i] == t[i] && m[i] != b' ', "sentence edge {i} is blanked");
         }
-        assert!(!body.contains('\n'), "sentence spans a line break");
+        assert!(
+            !body.contains('\n') && !body.contains('\r'),
+            "sentence spans a line break"
+        );
         last = sent.span.end;
     }
     let ranges = s
@@ -576,6 +579,18 @@ fn crlf_line_endings() {
 }
 
 // ---------------------------------------------------------------- robustness
+
+#[test]
+fn bom_is_not_prose() {
+    let text = "\u{feff}# 标题\n正文\n";
+    assert_eq!(render(text), "H0: 标题\nP: 正文\n");
+    assert!(parse(text).masked.starts_with("   "));
+}
+
+#[test]
+fn lone_cr_line_endings() {
+    assert_eq!(render("第一行\r第二行\r"), "P: 第一行\nP: 第二行\n");
+}
 
 #[test]
 fn empty_and_blank_input() {
