@@ -214,6 +214,9 @@ pub struct KbModel {
     /// Match the name and aliases only with their exact letter case (for names that
     /// are also English words: OPT, BLOOM, PaLM).
     pub case_sensitive: bool,
+    /// The name is also a generic term (Transformer, Seq2Seq): mentions are
+    /// recognised and dated, but never taken as the subject of a number.
+    pub generic: bool,
     pub org: Option<String>,
     pub released: Option<Fact>,
     pub architecture: Option<String>,

@@ -8,6 +8,7 @@ pub mod conflict;
 pub mod date_mismatch;
 pub mod kb_mismatch;
 pub mod spelling;
+pub mod matching;
 pub mod suppress;
 pub mod unknown_model;
 
