@@ -9,6 +9,7 @@
 mod date;
 mod load;
 mod schema;
+mod validate;
 mod value;
 
 use std::collections::HashMap;
@@ -18,6 +19,7 @@ use std::path::PathBuf;
 
 pub use date::KbDate;
 pub use load::{load_sources, KbError};
+pub use validate::{stats, validate, validate_sources, FieldStats, KbStats};
 pub use value::format_value;
 
 /// Where a KB file came from.
@@ -328,12 +330,14 @@ impl Kb {
             return Some(id);
         }
         let want = fold(name);
-        self.models.iter().position(|m| {
-            fold(&m.id) == want
-                || fold(&m.name) == want
-                || m.aliases.iter().any(|a| fold(a) == want)
-        })
-        .map(|i| ModelId(i as u32))
+        self.models
+            .iter()
+            .position(|m| {
+                fold(&m.id) == want
+                    || fold(&m.name) == want
+                    || m.aliases.iter().any(|a| fold(a) == want)
+            })
+            .map(|i| ModelId(i as u32))
     }
 
     pub(crate) fn from_models(models: Vec<KbModel>, ambiguous: Vec<AmbiguousAlias>) -> Kb {
@@ -373,5 +377,8 @@ pub fn fold(name: &str) -> String {
 
 /// Characters that folding removes between the parts of a name.
 pub fn is_fold_separator(c: char) -> bool {
-    matches!(c, ' ' | '-' | '_' | '\u{00a0}' | '\u{2010}' | '\u{2011}' | '\u{2013}')
+    matches!(
+        c,
+        ' ' | '-' | '_' | '\u{00a0}' | '\u{2010}' | '\u{2011}' | '\u{2013}'
+    )
 }
