@@ -197,10 +197,21 @@ impl Validator<'_> {
                     format!("variant `{}` of `{}` is listed twice", v.name, m.id),
                 );
             }
-            names.push(key);
+            names.push(key.clone());
+            let own = key;
             for a in &v.aliases {
                 let key = fold(a);
-                if names.contains(&key) {
+                if key == own {
+                    self.push(
+                        &span_of_variant.0,
+                        span_of_variant.1.clone(),
+                        format!(
+                            "variant alias `{a}` of `{}` {} folds to the variant name itself; \
+                             remove it (case, spaces, `-` and `_` are folded anyway)",
+                            m.id, v.name
+                        ),
+                    );
+                } else if names.contains(&key) {
                     self.push(
                         &span_of_variant.0,
                         span_of_variant.1.clone(),
