@@ -176,6 +176,30 @@ impl Validator<'_> {
                 );
             }
         }
+        if let Some(p) = &m.paper {
+            if !is_url(&p.url) {
+                self.at_model(
+                    m,
+                    format!("paper of `{}`: `{}` is not an http(s) URL", m.id, p.url),
+                );
+            }
+        }
+        let own: Vec<String> = std::iter::once(&m.name)
+            .chain(&m.aliases)
+            .map(|n| fold(n))
+            .collect();
+        for w in &m.misspellings {
+            if own.contains(&fold(w)) {
+                self.at_model(
+                    m,
+                    format!(
+                        "misspelling `{w}` of `{}` folds to its own name or an alias, so it \
+                         would flag correct spellings; remove it",
+                        m.id
+                    ),
+                );
+            }
+        }
         if let Some(r) = &m.released {
             self.check_fact(m, None, r);
         }
@@ -657,6 +681,34 @@ facts.kv_heads = {{ value = 4, source = "{U}" }}
             errs[0].contains("listed twice") && errs[0].starts_with("t.toml:7:"),
             "{errs:#?}"
         );
+    }
+
+    #[test]
+    fn a_variant_alias_equal_to_its_name_is_reported() {
+        let errs = check(
+            "[[model]]\nid = \"m\"\n[[model.variants]]\nname = \"80K\"\naliases = [\"80k\"]\n",
+        );
+        assert_eq!(errs.len(), 1, "{errs:#?}");
+        assert!(
+            errs[0].contains("folds to the variant name itself"),
+            "{errs:#?}"
+        );
+    }
+
+    #[test]
+    fn misspellings_must_differ_from_the_name() {
+        let errs = check(
+            "[[model]]\nid = \"m\"\nname = \"LLaMA\"\nmisspellings = [\"llama\", \"LLamma\"]\n",
+        );
+        assert_eq!(errs.len(), 1, "{errs:#?}");
+        assert!(errs[0].contains("`llama`"), "{errs:#?}");
+    }
+
+    #[test]
+    fn paper_urls_are_urls() {
+        let errs =
+            check("[[model]]\nid = \"m\"\npaper = { title = \"t\", url = \"arXiv:2401.02954\" }\n");
+        assert_eq!(errs.len(), 1, "{errs:#?}");
     }
 
     #[test]
