@@ -9,6 +9,7 @@
 mod date;
 mod load;
 mod schema;
+mod validate;
 mod value;
 
 use std::collections::HashMap;
@@ -18,6 +19,7 @@ use std::path::PathBuf;
 
 pub use date::KbDate;
 pub use load::{load_sources, KbError};
+pub use validate::{stats, validate, validate_sources, FieldStats, KbStats};
 pub use value::format_value;
 
 /// Where a KB file came from.
