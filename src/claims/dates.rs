@@ -8,8 +8,19 @@ use crate::quantities::{Date, Magnitude, Quantity, QuantityKind, Unit};
 use super::{Claim, ClaimValue};
 
 const VERBS: &[&str] = &[
-    "发布", "推出", "问世", "发表", "开源", "提出", "上线", "released", "launched", "introduced",
-    "announced", "published", "unveiled",
+    "发布",
+    "推出",
+    "问世",
+    "发表",
+    "开源",
+    "提出",
+    "上线",
+    "released",
+    "launched",
+    "introduced",
+    "announced",
+    "published",
+    "unveiled",
 ];
 
 pub(super) fn release_claims(
@@ -68,11 +79,17 @@ fn as_date(q: &Quantity) -> Option<Date> {
 
 fn quantity_at(quantities: &[Quantity], start: usize) -> Option<usize> {
     let i = quantities.partition_point(|q| q.span.start < start);
-    quantities.get(i).filter(|q| q.span.start == start).map(|_| i)
+    quantities
+        .get(i)
+        .filter(|q| q.span.start == start)
+        .map(|_| i)
 }
 
 fn skip_spaces(s: &str, i: usize) -> usize {
-    i + s[i..].len() - s[i..].trim_start_matches([' ', '\t', '\u{3000}', '*']).len()
+    i + s[i..].len()
+        - s[i..]
+            .trim_start_matches([' ', '\t', '\u{3000}', '*'])
+            .len()
 }
 
 /// `Name（2019）`, `Name (2023.07.18)`.
@@ -114,9 +131,16 @@ fn date_then_verb(masked: &str, m: &Mention, qs: &[Quantity]) -> Option<(usize, 
         return None;
     }
     let date = as_date(q)?;
-    let between: String = masked.get(q.span.end..m.span.start)?.split_whitespace().collect();
+    let between: String = masked
+        .get(q.span.end..m.span.start)?
+        .split_whitespace()
+        .collect();
     let between = between.trim_start_matches(['份', '，', ',']);
-    if between.chars().count() > 14 || between.chars().any(|c| c.is_ascii_digit() || "。；;！？".contains(c)) {
+    if between.chars().count() > 14
+        || between
+            .chars()
+            .any(|c| c.is_ascii_digit() || "。；;！？".contains(c))
+    {
         return None;
     }
     let verb_before = VERBS.iter().any(|v| {
@@ -148,12 +172,28 @@ fn released_in(masked: &str, m: &Mention, qs: &[Quantity]) -> Option<(usize, Dat
     if !matches!(q.kind, QuantityKind::Date(_)) {
         return None;
     }
-    let between = masked.get(m.span.end..q.span.start)?.trim().to_ascii_lowercase();
+    let between = masked
+        .get(m.span.end..q.span.start)?
+        .trim()
+        .to_ascii_lowercase();
     let between = between.trim_start_matches([',', '，', '(', '（']).trim();
     const FORMS: &[&str] = &[
-        "released in", "released on", "was released in", "was released on", "launched in",
-        "launched on", "introduced in", "announced in", "announced on", "released", "发布于",
-        "推出于", "发布时间", "发布时间为", "发布于", "于",
+        "released in",
+        "released on",
+        "was released in",
+        "was released on",
+        "launched in",
+        "launched on",
+        "introduced in",
+        "announced in",
+        "announced on",
+        "released",
+        "发布于",
+        "推出于",
+        "发布时间",
+        "发布时间为",
+        "发布于",
+        "于",
     ];
     FORMS
         .iter()

@@ -204,7 +204,7 @@ fn attribute_for(
     };
     let attr = from_unit
         .or_else(|| nearest_keyword(text, clause.start, &q.span))
-        .or_else(|| match (number.unit, number.magnitude) {
+        .or(match (number.unit, number.magnitude) {
             (Unit::Tokens, _) => Some(Attribute::TrainingTokens),
             (Unit::Bytes, _) => Some(Attribute::TrainingBytes),
             (Unit::None, Magnitude::B | Magnitude::M) => Some(Attribute::Params),
@@ -224,7 +224,10 @@ fn nearest_keyword(text: &str, base: usize, q: &Range<usize>) -> Option<Attribut
     for (k, a) in keywords {
         for at in find_all_ci(text, k) {
             let span = base + at..base + at + k.len();
-            if taken.iter().any(|t| t.start < span.end && span.start < t.end) {
+            if taken
+                .iter()
+                .any(|t| t.start < span.end && span.start < t.end)
+            {
                 continue;
             }
             if span.start < q.end && q.start < span.end {
@@ -281,7 +284,10 @@ fn refine(attr: Attribute, clause: &str, wider: &str, q: &Quantity) -> Option<At
         }
         Attribute::Context => {
             matches!(n.unit, Unit::None | Unit::Tokens)
-                && matches!(n.magnitude, Magnitude::None | Magnitude::K | Magnitude::M | Magnitude::Wan)
+                && matches!(
+                    n.magnitude,
+                    Magnitude::None | Magnitude::K | Magnitude::M | Magnitude::Wan
+                )
                 && (128.0..=1e8).contains(&v)
         }
         Attribute::Layers => {
@@ -304,7 +310,10 @@ fn refine(attr: Attribute, clause: &str, wider: &str, q: &Quantity) -> Option<At
         }
         Attribute::Vocab => {
             matches!(n.unit, Unit::None)
-                && !matches!(n.magnitude, Magnitude::B | Magnitude::G | Magnitude::T | Magnitude::P | Magnitude::Yi)
+                && !matches!(
+                    n.magnitude,
+                    Magnitude::B | Magnitude::G | Magnitude::T | Magnitude::P | Magnitude::Yi
+                )
                 && (1000.0..=1e7).contains(&v)
         }
         Attribute::TrainingTokens => has_data_word && v >= 1e8,
@@ -324,9 +333,19 @@ fn is_previous_value(masked: &str, clause: &Range<usize>, q: &Range<usize>) -> b
     let after = masked.get(q.end..clause.end).unwrap_or("");
     let before = before.trim_end();
     let from = before.ends_with('从') || before.to_ascii_lowercase().ends_with("from");
-    let to = ["改为", "到", "增加到", "扩展到", "提升到", "扩展至", "增至", "变为", " to "]
-        .iter()
-        .any(|w| contains_ci(after, w));
+    let to = [
+        "改为",
+        "到",
+        "增加到",
+        "扩展到",
+        "提升到",
+        "扩展至",
+        "增至",
+        "变为",
+        " to ",
+    ]
+    .iter()
+    .any(|w| contains_ci(after, w));
     from && to
 }
 
@@ -338,7 +357,10 @@ fn claim_value(text: &str, q: &Quantity, attr: Attribute) -> Option<ClaimValue> 
         QuantityKind::Number(n) => Some(ClaimValue::Number(tighten(n, written, attr))),
         QuantityKind::Range(a, b) => {
             let (left, right) = split_range_text(written);
-            Some(ClaimValue::Range(tighten(a, left, attr), tighten(b, right, attr)))
+            Some(ClaimValue::Range(
+                tighten(a, left, attr),
+                tighten(b, right, attr),
+            ))
         }
         QuantityKind::Date(d) => Some(ClaimValue::Date(*d)),
     }
@@ -400,4 +422,3 @@ fn tighten(n: &Number, written: &str, attr: Attribute) -> Number {
         ..n.clone()
     }
 }
-

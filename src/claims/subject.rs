@@ -52,7 +52,9 @@ impl<'a> Subjects<'a> {
     /// shorthand group is one subject; one model named with different variants
     /// is one subject without a variant.
     fn subjects_in(&self, range: &Range<usize>) -> Vec<Subject> {
-        let lo = self.mentions.partition_point(|m| m.span.start < range.start);
+        let lo = self
+            .mentions
+            .partition_point(|m| m.span.start < range.start);
         let hi = self.mentions.partition_point(|m| m.span.start < range.end);
         let mut out: Vec<(Option<u32>, Subject)> = Vec::new();
         for (i, m) in self.mentions[lo..hi].iter().enumerate() {
@@ -88,7 +90,11 @@ impl<'a> Subjects<'a> {
         (s.len() == 1).then(|| s.remove(0))
     }
 
-    pub(super) fn for_sentence(&self, sentence: &Sentence, clause: &Range<usize>) -> Option<Subject> {
+    pub(super) fn for_sentence(
+        &self,
+        sentence: &Sentence,
+        clause: &Range<usize>,
+    ) -> Option<Subject> {
         let mut here = self.subjects_in(&sentence.span);
         match here.len() {
             1 => return Some(here.remove(0)),
@@ -128,12 +134,41 @@ impl<'a> Subjects<'a> {
 /// A mention introduced as a point of comparison or a base.
 fn is_reference(masked: &str, m: &Mention) -> bool {
     const BEFORE: &[&str] = &[
-        "比", "较", "相比", "相比于", "对比", "类似", "类似于", "基于", "继承", "沿用", "不同于",
-        "区别于", "than", "like", "versus", "vs", "vs.", "compared to", "compared with",
-        "based on", "unlike", "over", "from",
+        "比",
+        "较",
+        "相比",
+        "相比于",
+        "对比",
+        "类似",
+        "类似于",
+        "基于",
+        "继承",
+        "沿用",
+        "不同于",
+        "区别于",
+        "than",
+        "like",
+        "versus",
+        "vs",
+        "vs.",
+        "compared to",
+        "compared with",
+        "based on",
+        "unlike",
+        "over",
+        "from",
     ];
     const AFTER: &[&str] = &[
-        "相比", "一致", "类似", "相同", "一样", "不同", "区别", "对比", "基础上", "的基础",
+        "相比",
+        "一致",
+        "类似",
+        "相同",
+        "一样",
+        "不同",
+        "区别",
+        "对比",
+        "基础上",
+        "的基础",
     ];
     let start = floor_char(masked, m.span.start.saturating_sub(18));
     let before = masked[start..m.span.start].trim_end();
@@ -142,7 +177,8 @@ fn is_reference(masked: &str, m: &Mention) -> bool {
         before_lower.ends_with(w)
             && (!w.is_ascii()
                 || before_lower.len() == w.len()
-                || !before_lower.as_bytes()[before_lower.len() - w.len() - 1].is_ascii_alphanumeric())
+                || !before_lower.as_bytes()[before_lower.len() - w.len() - 1]
+                    .is_ascii_alphanumeric())
     }) {
         return true;
     }
@@ -153,7 +189,9 @@ fn is_reference(masked: &str, m: &Mention) -> bool {
         return true;
     }
     let after_trim = after.trim_start();
-    ["的基础上", "基础上"].iter().any(|w| after_trim.starts_with(w))
+    ["的基础上", "基础上"]
+        .iter()
+        .any(|w| after_trim.starts_with(w))
 }
 
 fn floor_char(s: &str, mut i: usize) -> usize {
@@ -169,4 +207,3 @@ fn ceil_char(s: &str, mut i: usize) -> usize {
     }
     i
 }
-

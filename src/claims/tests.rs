@@ -78,7 +78,12 @@ fn claims(md: &str) -> Vec<String> {
                 ClaimValue::Range(..) => " (range)",
                 _ => "",
             };
-            format!("{} {} = {}{kind}", models.join("+"), c.attribute, &md[c.span.clone()])
+            format!(
+                "{} {} = {}{kind}",
+                models.join("+"),
+                c.attribute,
+                &md[c.span.clone()]
+            )
         })
         .collect()
 }
@@ -159,9 +164,15 @@ fn shorthand_lists_claim_for_the_group_and_ranges_are_ranges() {
 #[test]
 fn components_and_ambiguity_make_no_claim() {
     // A part of the model, not the model.
-    assert_eq!(claims("BERT 的 Embedding 层需要的参数数量大约为 2,304万。"), Vec::<String>::new());
+    assert_eq!(
+        claims("BERT 的 Embedding 层需要的参数数量大约为 2,304万。"),
+        Vec::<String>::new()
+    );
     // Two models, one number: no claim.
-    assert_eq!(claims("GPT-2 和 GPT-3 都有 2048 的上下文。"), Vec::<String>::new());
+    assert_eq!(
+        claims("GPT-2 和 GPT-3 都有 2048 的上下文。"),
+        Vec::<String>::new()
+    );
     // A number with no attribute.
     assert_eq!(claims("GPT-2 训练了 40 个 epoch。"), Vec::<String>::new());
     // Generic names are never the subject.
@@ -172,7 +183,10 @@ fn components_and_ambiguity_make_no_claim() {
 
 #[test]
 fn variant_mentions_bind_their_variant() {
-    assert_eq!(claims("BERT-base 的隐藏维度是 768。"), ["bert/base hidden = 768"]);
+    assert_eq!(
+        claims("BERT-base 的隐藏维度是 768。"),
+        ["bert/base hidden = 768"]
+    );
 }
 
 #[test]
@@ -191,7 +205,10 @@ fn headings_scope_paragraphs_and_dates_follow_names() {
 #[test]
 fn letter_magnitudes_are_exact_to_their_digits() {
     let a = analyzer();
-    let doc = a.analyze(Path::new("t.md"), "GPT-2 的训练数据 40GB。DeepSeek 70B 参数。".into());
+    let doc = a.analyze(
+        Path::new("t.md"),
+        "GPT-2 的训练数据 40GB。DeepSeek 70B 参数。".into(),
+    );
     let ClaimValue::Number(n) = &doc.claims[0].value else {
         panic!("{:?}", doc.claims);
     };

@@ -44,7 +44,12 @@ fn interval(v: &ClaimValue) -> Option<(f64, f64)> {
     }
 }
 
-fn overlap(a: (f64, f64), b: (f64, f64), binary_a: Option<(f64, f64)>, binary_b: Option<(f64, f64)>) -> bool {
+fn overlap(
+    a: (f64, f64),
+    b: (f64, f64),
+    binary_a: Option<(f64, f64)>,
+    binary_b: Option<(f64, f64)>,
+) -> bool {
     let ov = |x: (f64, f64), y: (f64, f64)| x.0 <= y.1 * (1.0 + 1e-9) && y.0 <= x.1 * (1.0 + 1e-9);
     ov(a, b)
         || binary_a.is_some_and(|x| ov(x, b))
@@ -169,7 +174,12 @@ pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
                 attr.label(),
                 elsewhere.join(", ")
             );
-            let mut f = Finding::new(Rule::Conflict, a.doc.path.clone(), a.claim.span.clone(), message);
+            let mut f = Finding::new(
+                Rule::Conflict,
+                a.doc.path.clone(),
+                a.claim.span.clone(),
+                message,
+            );
             f.model = Some(m.id.clone());
             f.attribute = Some(attr);
             f.found = Some(found);

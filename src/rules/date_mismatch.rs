@@ -45,7 +45,13 @@ pub fn check(kb: &Kb, path: &Path, text: &str, claims: &[Claim]) -> Vec<Finding>
             let alts: Vec<String> = fact
                 .alternates
                 .iter()
-                .map(|a| format!("{} ({})", display_value(Attribute::Released, a.value), a.reason))
+                .map(|a| {
+                    format!(
+                        "{} ({})",
+                        display_value(Attribute::Released, a.value),
+                        a.reason
+                    )
+                })
                 .collect();
             expected.push_str(&format!("; also accepted: {}", alts.join(", ")));
         }
@@ -54,7 +60,12 @@ pub fn check(kb: &Kb, path: &Path, text: &str, claims: &[Claim]) -> Vec<Finding>
             subject_name(model, variant),
             fact.source
         );
-        let mut finding = Finding::new(Rule::DateMismatch, path.to_path_buf(), claim.span.clone(), message);
+        let mut finding = Finding::new(
+            Rule::DateMismatch,
+            path.to_path_buf(),
+            claim.span.clone(),
+            message,
+        );
         finding.model = Some(model.id.clone());
         finding.attribute = Some(Attribute::Released);
         finding.found = Some(found.clone());

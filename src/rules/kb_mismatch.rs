@@ -83,13 +83,21 @@ pub fn check(kb: &Kb, path: &Path, text: &str, claims: &[Claim]) -> Vec<Finding>
             "{subject} {}: the note says {found}, the knowledge base says {expected}{others} (source: {source})",
             claim.attribute.label()
         );
-        let mut finding = Finding::new(Rule::KbMismatch, path.to_path_buf(), claim.span.clone(), message);
+        let mut finding = Finding::new(
+            Rule::KbMismatch,
+            path.to_path_buf(),
+            claim.span.clone(),
+            message,
+        );
         finding.model = Some(model.id.clone());
         finding.attribute = Some(claim.attribute);
         finding.found = Some(found.clone());
         finding.expected = Some(expected);
         finding.source = Some(source);
-        if let (ClaimValue::Number(n), Some(v)) = (&claim.value, nearest(&claim.value, &facts).and_then(|v| v.as_number())) {
+        if let (ClaimValue::Number(n), Some(v)) = (
+            &claim.value,
+            nearest(&claim.value, &facts).and_then(|v| v.as_number()),
+        ) {
             if let Some((s, e, new)) = rewrite_number(&found, n, claim.attribute, v) {
                 let mut replaced = found.clone();
                 replaced.replace_range(s..e, &new);

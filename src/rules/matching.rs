@@ -42,8 +42,12 @@ pub fn agrees(value: &ClaimValue, facts: &[&Fact]) -> Option<bool> {
         ),
         ClaimValue::Range(a, b) => {
             let primary = |f: &&Fact| f.value.as_number().unwrap_or(f64::NAN);
-            let min = facts.iter().min_by(|x, y| primary(x).total_cmp(&primary(y)))?;
-            let max = facts.iter().max_by(|x, y| primary(x).total_cmp(&primary(y)))?;
+            let min = facts
+                .iter()
+                .min_by(|x, y| primary(x).total_cmp(&primary(y)))?;
+            let max = facts
+                .iter()
+                .max_by(|x, y| primary(x).total_cmp(&primary(y)))?;
             Some(
                 fact_numbers(min).any(|v| number_accepts(a, v))
                     && fact_numbers(max).any(|v| number_accepts(b, v)),
@@ -101,7 +105,11 @@ pub fn expected_text(attr: Attribute, value: &ClaimValue, facts: &[&Fact]) -> St
             let min = nums.iter().cloned().fold(f64::INFINITY, f64::min);
             let max = nums.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
             if min.is_finite() && max.is_finite() {
-                format!("{}–{}", display_value(attr, FactValue::Number(min)), display_value(attr, FactValue::Number(max)))
+                format!(
+                    "{}–{}",
+                    display_value(attr, FactValue::Number(min)),
+                    display_value(attr, FactValue::Number(max))
+                )
             } else {
                 String::new()
             }
@@ -114,7 +122,11 @@ pub fn expected_text(attr: Attribute, value: &ClaimValue, facts: &[&Fact]) -> St
             let mut s = display_value(attr, v);
             if let Some(f) = fact {
                 if !f.alternates.is_empty() {
-                    let alts: Vec<String> = f.alternates.iter().map(|a| display_value(attr, a.value)).collect();
+                    let alts: Vec<String> = f
+                        .alternates
+                        .iter()
+                        .map(|a| display_value(attr, a.value))
+                        .collect();
                     s.push_str(&format!(" (also reported: {})", alts.join(", ")));
                 }
             }
@@ -125,7 +137,12 @@ pub fn expected_text(attr: Attribute, value: &ClaimValue, facts: &[&Fact]) -> St
 
 /// The KB value written in the note's own form: the digits replaced, the
 /// magnitude and unit words kept. `None` when it cannot be written that way.
-pub fn rewrite_number(written: &str, n: &Number, attr: Attribute, kb_value: f64) -> Option<(usize, usize, String)> {
+pub fn rewrite_number(
+    written: &str,
+    n: &Number,
+    attr: Attribute,
+    kb_value: f64,
+) -> Option<(usize, usize, String)> {
     let digits = leading_digits(written);
     let start = written.find(digits)?;
     let shown: f64 = digits.replace(',', "").parse().ok()?;
@@ -133,9 +150,14 @@ pub fn rewrite_number(written: &str, n: &Number, attr: Attribute, kb_value: f64)
         return None;
     }
     let mult = n.value / shown;
-    let new = if attr == Attribute::Context && (mult - 1.0).abs() < EPS && kb_value >= 4096.0 && kb_value % 1024.0 == 0.0 {
+    let new = if attr == Attribute::Context
+        && (mult - 1.0).abs() < EPS
+        && kb_value >= 4096.0
+        && kb_value % 1024.0 == 0.0
+    {
         format!("{}K", kb_value / 1024.0)
-    } else if attr == Attribute::Context && (mult - 1000.0).abs() < EPS && kb_value % 1024.0 == 0.0 {
+    } else if attr == Attribute::Context && (mult - 1000.0).abs() < EPS && kb_value % 1024.0 == 0.0
+    {
         trim(kb_value / 1024.0)
     } else {
         trim(kb_value / mult)

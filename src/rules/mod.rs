@@ -7,8 +7,8 @@
 pub mod conflict;
 pub mod date_mismatch;
 pub mod kb_mismatch;
-pub mod spelling;
 pub mod matching;
+pub mod spelling;
 pub mod suppress;
 pub mod unknown_model;
 

@@ -35,7 +35,9 @@ pub fn check(
                 Rule::UnknownModel,
                 path.to_path_buf(),
                 span,
-                format!("`{name}` looks like a model name, but the knowledge base does not know it"),
+                format!(
+                    "`{name}` looks like a model name, but the knowledge base does not know it"
+                ),
             );
             f.found = Some(name);
             f
