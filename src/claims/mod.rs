@@ -50,14 +50,20 @@ pub fn extract(
     text: &str,
     structure: &Structure,
     mentions: &[Mention],
+    shadows: &[Range<usize>],
     quantities: &[Quantity],
 ) -> Vec<Claim> {
     let masked = structure.masked.as_str();
-    let subjects = subject::Subjects::new(kb, masked, structure, mentions);
+    let mut subjects = subject::Subjects::new(kb, masked, structure, mentions, shadows);
+    subjects.set_quantities(quantities);
     let mut used = vec![false; quantities.len()];
     let mut claims = dates::release_claims(kb, masked, mentions, quantities, &mut used);
     for (qi, q) in quantities.iter().enumerate() {
-        if used[qi] || subjects.overlaps_mention(&q.span) {
+        if used[qi]
+            || subjects.overlaps_mention(&q.span)
+            || is_reference_number(masked, &q.span)
+            || is_glued_size_list(masked, &q.span)
+        {
             continue;
         }
         let Some(sentence) = subjects.sentence_at(q.span.start) else {
@@ -69,7 +75,14 @@ pub fn extract(
             }
             _ => prose_claim(&subjects, masked, q, sentence),
         };
-        if let Some((attribute, (models, mention))) = found {
+        if let Some((attribute, (mut models, mention))) = found {
+            // A size is a claim about the model, whichever size was named
+            // (`Qwen2 0.5B, 1.5B, 7B`).
+            if matches!(attribute, Attribute::Params | Attribute::ActiveParams) {
+                for m in &mut models {
+                    m.1 = None;
+                }
+            }
             let Some(value) = claim_value(text, q, attribute) else {
                 continue;
             };
@@ -122,6 +135,11 @@ fn table_claim(
     let column_header = t.header.get(col)?.clone();
     let row_header = t.rows.get(row)?.first()?.clone();
     let cell = t.rows.get(row)?.get(col)?.clone();
+    // A cell listing several values (`60M/7B`) says which sizes were used, not
+    // what the model is.
+    if subjects.quantities_in(&cell) > 1 {
+        return None;
+    }
     // Models across the top and attributes down the side, or the other way round.
     for (model_cell, attr_cell) in [(&column_header, &row_header), (&row_header, &column_header)] {
         if let Some(subject) = subjects.single_in(model_cell) {
@@ -152,7 +170,33 @@ fn header_attribute(
         .iter()
         .find(|(k, _)| contains_ci(text, k))
         .map(|(_, a)| *a)?;
-    refine(attr, cell_text, text, q)
+    refine(attr, cell_text, 0, text, q)
+}
+
+/// `/13B` in `baichuan-7B/13B`, `|7B` in `Gemma-2|7B`: sizes of sibling models
+/// listed after a name, not claims about it.
+fn is_glued_size_list(masked: &str, q: &Range<usize>) -> bool {
+    let b = masked.as_bytes();
+    q.start >= 2
+        && matches!(b[q.start - 1], b'/' | b'|')
+        && b[q.start - 2].is_ascii_alphanumeric()
+}
+
+/// `图 11`, `Table 2`, `第 3 节`: a number that names a figure or a section.
+fn is_reference_number(masked: &str, q: &Range<usize>) -> bool {
+    let before = masked[..q.start].trim_end();
+    let lower: String = before
+        .chars()
+        .rev()
+        .take(8)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["图", "表", "第", "figure", "fig.", "table", "section", "sec.", "eq.", "equation", "#"]
+        .iter()
+        .any(|w| lower.ends_with(w))
 }
 
 /// The clause around a quantity: the sentence cut at clause punctuation.
@@ -210,7 +254,7 @@ fn attribute_for(
             (Unit::None, Magnitude::B | Magnitude::M) => Some(Attribute::Params),
             _ => None,
         })?;
-    refine(attr, text, wider, q)
+    refine(attr, text, q.span.start.saturating_sub(clause.start), wider, q)
 }
 
 /// The keyword nearest to the quantity in the clause, scanning left to right and
@@ -249,7 +293,13 @@ fn nearest_keyword(text: &str, base: usize, q: &Range<usize>) -> Option<Attribut
 
 /// Adjusts a keyword's attribute to the quantity (data in tokens vs bytes, active
 /// parameters) and rejects quantities that cannot be that attribute.
-fn refine(attr: Attribute, clause: &str, wider: &str, q: &Quantity) -> Option<Attribute> {
+fn refine(
+    attr: Attribute,
+    clause: &str,
+    clause_offset: usize,
+    wider: &str,
+    q: &Quantity,
+) -> Option<Attribute> {
     let (lo_n, hi_n) = match &q.kind {
         QuantityKind::Number(n) => (n, n),
         QuantityKind::Range(a, b) => (a, b),
@@ -267,11 +317,10 @@ fn refine(attr: Attribute, clause: &str, wider: &str, q: &Quantity) -> Option<At
             }
             _ => return None,
         },
-        Attribute::Params | Attribute::ActiveParams
-            if ACTIVE_WORDS.iter().any(|w| contains_ci(clause, w)) =>
-        {
+        Attribute::Params | Attribute::ActiveParams if says_active(clause, clause_offset) => {
             Attribute::ActiveParams
         }
+        Attribute::ActiveParams => Attribute::Params,
         a => a,
     };
     let v = n.value;
@@ -326,13 +375,32 @@ fn refine(attr: Attribute, clause: &str, wider: &str, q: &Quantity) -> Option<At
     ok.then_some(attr)
 }
 
+/// Whether the nearest of `激活/active` and `总/total` to the number is `active`.
+fn says_active(clause: &str, digit: usize) -> bool {
+    let dist = |words: &[&str]| {
+        words
+            .iter()
+            .flat_map(|w| find_all_ci(clause, w).map(move |i| (i, i + w.len())))
+            .map(|(s, e)| if e <= digit { digit - e } else { s - digit })
+            .min()
+    };
+    match (dist(ACTIVE_WORDS), dist(&["total", "总"])) {
+        (Some(a), Some(t)) => a < t,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
 /// `从 512 改为 1024`, `from 18T to 36T`: the first number is a previous value,
 /// often another model's, so it makes no claim.
 fn is_previous_value(masked: &str, clause: &Range<usize>, q: &Range<usize>) -> bool {
     let before = masked.get(clause.start..q.start).unwrap_or("");
     let after = masked.get(q.end..clause.end).unwrap_or("");
     let before = before.trim_end();
-    let from = before.ends_with('从') || before.to_ascii_lowercase().ends_with("from");
+    let from = before.ends_with('从')
+        || before.ends_with('由')
+        || before.ends_with("的")
+        || before.to_ascii_lowercase().ends_with("from");
     let to = [
         "改为",
         "到",
