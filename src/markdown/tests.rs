@@ -757,11 +757,20 @@ mod properties {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(512))]
+        // Case count: proptest's default (256) or `PROPTEST_CASES`.
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
 
         #[test]
         fn invariants_hold_on_markdownish_input(
-            text in "([-#>*_`$|:!\\[\\]()<>{}%&;.。；，1 \t\n\r\0a-zA-Z模型参数]|https://|<!--|-->|```|\\$\\$|\\|---\\|){0,80}"
+            text in concat!(
+                "([-#>*_`$|:!\\\\\\[\\]()<>{}%&;.。；，1 \\t\\n\\r\\x00a-zA-Z模型参数]",
+                "|https://|<!--|-->|```|\\$\\$|\\|---\\||\\n- |\\n  - |\\n1\\. |\\n> |\\n    ",
+                "|\\n===|\\n---|\\[\\^1\\]|\\]: |<div>|<br>|\\[\\[|\\]\\]|!\\[|\\]\\(|\\{% |&amp;",
+                "|\\n\\| a \\| b \\|\\n\\|---\\|---\\|\\n|\\n\\+\\+\\+\\n|\\[ \\] ){0,80}"
+            )
         ) {
             let s = parse(&text);
             check_invariants(&text, &s);
