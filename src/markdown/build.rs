@@ -19,18 +19,21 @@ pub(super) fn build(text: &str) -> Structure {
         n => n,
     };
     let body = text.get(body_start..).unwrap_or_default();
-    let options = Options::ENABLE_TABLES
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let range = range.start + body_start..range.end + body_start;
+        b.event(event, range);
+    }
+    b.finish()
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
         | Options::ENABLE_MATH
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_GFM
-        | Options::ENABLE_WIKILINKS;
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
-        let range = range.start + body_start..range.end + body_start;
-        b.event(event, range);
-    }
-    b.finish()
+        | Options::ENABLE_WIKILINKS
 }
 
 /// The leaf block being read.
@@ -56,6 +59,10 @@ struct TableState {
     col: usize,
     /// Source range of the cell being read.
     cell: Range<usize>,
+    /// End of the last cell pulldown-cmark reported in this row, and of the row:
+    /// cells in between are beyond the header's count (see `extra_cells`).
+    last_cell_end: usize,
+    row_end: usize,
 }
 
 struct ImageState {
@@ -235,6 +242,8 @@ impl<'t> Builder<'t> {
                     in_head: false,
                     col: 0,
                     cell: r.start..r.start,
+                    last_cell_end: r.start,
+                    row_end: r.start,
                 });
             }
             Tag::TableHead => {
@@ -254,6 +263,8 @@ impl<'t> Builder<'t> {
                         table.rows.push(Vec::new());
                     }
                     t.col = 0;
+                    t.last_cell_end = r.start;
+                    t.row_end = r.end;
                 }
             }
             Tag::TableCell => {
@@ -350,6 +361,7 @@ impl<'t> Builder<'t> {
                             }
                         }
                         t.col += 1;
+                        t.last_cell_end = t.cell.end;
                     }
                 }
                 if let Some(leaf) = leaf {
@@ -404,8 +416,90 @@ impl<'t> Builder<'t> {
             | TagEnd::DefinitionList
             | TagEnd::DefinitionListTitle
             | TagEnd::DefinitionListDefinition
-            | TagEnd::TableRow
             | TagEnd::MetadataBlock(_) => self.close_implicit(),
+            TagEnd::TableRow => {
+                self.close_implicit();
+                self.extra_cells();
+            }
+        }
+    }
+
+    /// Cells of a body row beyond the header's count, which pulldown-cmark drops:
+    /// split the rest of the row on unescaped pipes (as GFM does) and read each
+    /// cell's inline content with a parse of its own.
+    fn extra_cells(&mut self) {
+        let Some(t) = &self.table else {
+            return;
+        };
+        let (Some(row), table, mut col) = (t.row, t.index, t.col) else {
+            return;
+        };
+        let start = t.last_cell_end;
+        let Some(rest) = self.text.get(start..t.row_end) else {
+            return;
+        };
+        if rest.bytes().all(|b| b.is_ascii_whitespace() || b == b'|') {
+            return;
+        }
+        let bytes = rest.as_bytes();
+        // Segment boundaries: the rest of the row up to the first pipe closes the
+        // last reported cell; every later pipe ends one extra cell.
+        let mut seg_start = None;
+        let mut i = 0;
+        while i <= bytes.len() {
+            let at_end = i == bytes.len();
+            if at_end || bytes[i] == b'|' {
+                if let Some(from) = seg_start {
+                    let seg = start + from..start + i;
+                    let cell = trim_ws(self.text, seg);
+                    // Text after the last pipe is a cell only if not blank.
+                    if !(at_end && cell.is_empty()) {
+                        self.extra_cell(table, row, col, cell);
+                        col += 1;
+                    }
+                }
+                seg_start = Some(i + 1);
+            } else if bytes[i] == b'\\' {
+                i += 1;
+            }
+            i += 1;
+        }
+        if let Some(t) = &mut self.table {
+            t.col = col;
+        }
+    }
+
+    fn extra_cell(&mut self, table: usize, row: usize, col: usize, cell: Range<usize>) {
+        self.open_leaf(
+            Container::TableCell {
+                table,
+                row: Some(row),
+                col,
+            },
+            false,
+        );
+        if let Some(src) = self.text.get(cell.clone()) {
+            let mut skip = 0u32;
+            for (event, r) in Parser::new_ext(src, options()).into_offset_iter() {
+                let r = r.start + cell.start..r.end + cell.start;
+                match &event {
+                    Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => {
+                        skip += 1
+                    }
+                    Event::End(
+                        TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_),
+                    ) => skip = skip.saturating_sub(1),
+                    _ if skip > 0 => {}
+                    Event::Start(tag) if is_inline_tag(&tag.to_end()) => self.event(event, r),
+                    Event::End(tag) if is_inline_tag(tag) => self.event(event, r),
+                    Event::Start(_) | Event::End(_) | Event::Rule => {}
+                    _ => self.event(event, r),
+                }
+            }
+        }
+        self.close_leaf();
+        if let Some(cells) = self.tables.get_mut(table).and_then(|t| t.rows.last_mut()) {
+            cells.push(cell);
         }
     }
 
@@ -555,6 +649,29 @@ fn is_noise_alt(alt: &str) -> bool {
         || alt
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'_' | b' ' | b'.'))
+}
+
+fn is_inline_tag(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
+/// `range` without surrounding whitespace (empty, at its start, if blank).
+fn trim_ws(text: &str, range: Range<usize>) -> Range<usize> {
+    let Some(s) = text.get(range.clone()) else {
+        return range.start..range.start;
+    };
+    let lead = s.len() - s.trim_start().len();
+    let start = range.start + lead;
+    start..start + s.trim().len()
 }
 
 /// `<br>`, `<br/>`, `<br />` in any case.

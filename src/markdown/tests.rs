@@ -306,7 +306,7 @@ fn table_header_and_body_mapping() {
 ";
     assert_eq!(
         render(text),
-        "T0[h,0]: 模型\nT0[h,1]: 层数\nT0[0,0]: GPT-1\nT0[0,1]: 12\nT0[1,0]: GPT-2\nT0[1,1]: 48\nT0[2,0]: BERT\n"
+        "T0[h,0]: 模型\nT0[h,1]: 层数\nT0[0,0]: GPT-1\nT0[0,1]: 12\nT0[1,0]: GPT-2\nT0[1,1]: 48\nT0[1,2]: extra\nT0[2,0]: BERT\n"
     );
     let s = parse(text);
     let t = &s.tables[0];
@@ -315,10 +315,38 @@ fn table_header_and_body_mapping() {
     let rows: Vec<_> = t.rows.iter().map(cells).collect();
     assert_eq!(
         rows,
-        vec![vec!["GPT-1", "12"], vec!["GPT-2", "48"], vec!["BERT"]]
+        vec![
+            vec!["GPT-1", "12"],
+            vec!["GPT-2", "48", "extra"],
+            vec!["BERT"]
+        ]
     );
     assert_eq!(t.span.start, 0);
     assert!(text[t.span.clone()].ends_with("| BERT |"));
+}
+
+#[test]
+fn table_cells_beyond_the_header_are_kept() {
+    let text =
+        "| a | b |\n|---|---|\n| 1 | 2 | 多出 **粗** `c` | 第四\\|列 |\n| x | y | z\n| p |\n";
+    assert_eq!(
+        render(text),
+        "T0[h,0]: a\nT0[h,1]: b\nT0[0,0]: 1\nT0[0,1]: 2\nT0[0,2]: 多出 粗\nT0[0,3]: 第四 |列\nT0[1,0]: x\nT0[1,1]: y\nT0[1,2]: z\nT0[2,0]: p\n"
+    );
+    let s = parse(text);
+    let rows: Vec<Vec<&str>> = s.tables[0]
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|c| &text[c.clone()]).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            vec!["1", "2", "多出 **粗** `c`", "第四\\|列"],
+            vec!["x", "y", "z"],
+            vec!["p"],
+        ]
+    );
 }
 
 #[test]
@@ -639,6 +667,12 @@ fn ten_thousand_columns() {
     assert_eq!(s.tables[0].header.len(), 10_000);
     assert_eq!(s.tables[0].rows[0].len(), 10_000);
     assert_eq!(s.sentences.len(), 20_000);
+    // Body rows far longer than the header.
+    let text = format!("|a|\n|-|\n|{}\n", "b|".repeat(10_000));
+    let s = parse(&text);
+    check_invariants(&text, &s);
+    assert_eq!(s.tables[0].rows[0].len(), 10_000);
+    assert_eq!(s.sentences.len(), 10_001);
 }
 
 #[test]
