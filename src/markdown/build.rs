@@ -155,6 +155,12 @@ impl<'t> Builder<'t> {
                     mask::scan_comments(self.text, r, &mut self.comments);
                 }
             }
+            Event::InlineMath(_) if self.code_depth == 0 => {
+                self.inline(&r);
+                if is_dollar_amounts(self.text, &r) {
+                    mask::copy_source(&mut self.masked, self.text, r);
+                }
+            }
             Event::Code(_)
             | Event::InlineMath(_)
             | Event::DisplayMath(_)
@@ -649,6 +655,18 @@ fn is_noise_alt(alt: &str) -> bool {
         || alt
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'_' | b' ' | b'.'))
+}
+
+/// pulldown-cmark reads `$0.002/1K，$0.02/1K` and `$5-$10` as inline math. Like
+/// Pandoc, a closing `$` directly followed by a digit does not close math: such a
+/// span is dollar amounts, i.e. prose.
+fn is_dollar_amounts(text: &str, r: &Range<usize>) -> bool {
+    let b = text.as_bytes();
+    r.end > r.start + 1
+        && b.get(r.start) == Some(&b'$')
+        && b.get(r.start + 1) != Some(&b'$')
+        && b.get(r.end - 1) == Some(&b'$')
+        && b.get(r.end).is_some_and(u8::is_ascii_digit)
 }
 
 fn is_inline_tag(tag: &TagEnd) -> bool {

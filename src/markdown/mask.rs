@@ -38,6 +38,14 @@ pub(super) fn copy_text(masked: &mut [u8], text: &str, src: Range<usize>, value:
     }
 }
 
+/// Copies the source bytes of `src` into `masked` (prose that pulldown-cmark did
+/// not report as text).
+pub(super) fn copy_source(masked: &mut [u8], text: &str, src: Range<usize>) {
+    if let (Some(slice), Some(dst)) = (text.get(src.clone()), masked.get_mut(src)) {
+        dst.copy_from_slice(slice.as_bytes());
+    }
+}
+
 /// Length of the front matter at the very start of `text` (YAML `---` ... `---`/`...`
 /// or TOML `+++` ... `+++`, after an optional BOM), including its closing line's
 /// line break; 0 when there is none. An unclosed opening fence is not front matter.

@@ -465,6 +465,15 @@ fn masks_inline_and_display_math() {
 #[test]
 fn unbalanced_dollar_is_text() {
     assert_eq!(prose("价格 $5 左右\n"), "价格 $5 左右\n");
+    // A closing `$` followed by a digit does not close math (as in Pandoc).
+    assert_eq!(
+        prose("价格 $0.002/1K，$0.02/1K 不同\n"),
+        "价格 $0.002/1K，$0.02/1K 不同\n"
+    );
+    assert_eq!(
+        prose("费用 $5-$10 之间，公式 $x$ 除外\n"),
+        "费用 $5-$10 之间，公式 除外\n"
+    );
 }
 
 #[test]
