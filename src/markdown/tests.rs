@@ -576,6 +576,14 @@ fn masks_markup_characters() {
 }
 
 #[test]
+fn unclosed_emphasis_markers_are_blanked() {
+    assert_eq!(
+        prose("**模型结构：**与 GPT1 一致，3*4=12，~~旧~~\n"),
+        "模型结构： 与 GPT1 一致，3*4=12， 旧\n"
+    );
+}
+
+#[test]
 fn entities_keep_offsets() {
     let text = "A &amp; B &nbsp;C\n";
     let s = parse(text);
