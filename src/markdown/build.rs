@@ -93,6 +93,9 @@ struct Builder<'t> {
     /// The outermost image being read.
     image: Option<ImageState>,
     image_depth: u32,
+    quote_depth: u32,
+    /// Ranges to blank once all text is copied (Obsidian callout markers).
+    late_blanks: Vec<Range<usize>>,
     /// Inside `<https://...>`: its text is a URL, not prose.
     in_autolink: bool,
     /// Memo for `mask::trim_end` on item spans: (end, trimmed end).
@@ -118,6 +121,8 @@ impl<'t> Builder<'t> {
             code_depth: 0,
             html_block_depth: 0,
             in_autolink: false,
+            quote_depth: 0,
+            late_blanks: Vec::new(),
             image: None,
             image_depth: 0,
             trim_memo: (usize::MAX, 0),
@@ -181,6 +186,11 @@ impl<'t> Builder<'t> {
         match tag {
             Tag::Paragraph => {
                 self.block_start(true);
+                if self.quote_depth > 0 {
+                    if let Some(len) = callout_marker_len(self.text.get(r.start..).unwrap_or("")) {
+                        self.late_blanks.push(r.start..r.start + len);
+                    }
+                }
                 let container = match self.items.last() {
                     Some(f) => Container::ListItem(f.index),
                     None => Container::Paragraph,
@@ -288,8 +298,11 @@ impl<'t> Builder<'t> {
                 };
                 self.open_leaf(container, false);
             }
-            Tag::BlockQuote(_)
-            | Tag::List(_)
+            Tag::BlockQuote(_) => {
+                self.block_start(false);
+                self.quote_depth += 1;
+            }
+            Tag::List(_)
             | Tag::FootnoteDefinition(_)
             | Tag::DefinitionList
             | Tag::DefinitionListTitle
@@ -416,8 +429,11 @@ impl<'t> Builder<'t> {
                     self.inline(&r);
                 }
             }
-            TagEnd::BlockQuote(_)
-            | TagEnd::List(_)
+            TagEnd::BlockQuote(_) => {
+                self.close_implicit();
+                self.quote_depth = self.quote_depth.saturating_sub(1);
+            }
+            TagEnd::List(_)
             | TagEnd::FootnoteDefinition
             | TagEnd::DefinitionList
             | TagEnd::DefinitionListTitle
@@ -592,6 +608,9 @@ impl<'t> Builder<'t> {
 
     fn finish(mut self) -> Structure {
         self.close_leaf();
+        for r in std::mem::take(&mut self.late_blanks) {
+            mask::blank_range(&mut self.masked, r);
+        }
         mask::blank_urls_and_liquid(&mut self.masked);
         let masked = into_string(self.masked);
         let mut sentences = Vec::new();
@@ -667,6 +686,28 @@ fn is_dollar_amounts(text: &str, r: &Range<usize>) -> bool {
         && b.get(r.start + 1) != Some(&b'$')
         && b.get(r.end - 1) == Some(&b'$')
         && b.get(r.end).is_some_and(u8::is_ascii_digit)
+}
+
+/// Length of an Obsidian callout marker (`[!tip]`, `[!note]-`) at the start of `s`,
+/// the first paragraph of a block quote. (GFM's `[!NOTE]` alone on its line is
+/// already consumed by pulldown-cmark.)
+fn callout_marker_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    if !b.starts_with(b"[!") {
+        return None;
+    }
+    let mut i = 2;
+    while i < b.len() && i < 40 && (b[i].is_ascii_alphanumeric() || b[i] == b'-' || b[i] == b'_') {
+        i += 1;
+    }
+    if i == 2 || b.get(i) != Some(&b']') {
+        return None;
+    }
+    i += 1;
+    if matches!(b.get(i), Some(b'+' | b'-')) {
+        i += 1;
+    }
+    Some(i)
 }
 
 fn is_inline_tag(tag: &TagEnd) -> bool {

@@ -170,6 +170,14 @@ fn punctuation_only_pieces_are_dropped() {
 }
 
 #[test]
+fn callout_markers_are_blanked() {
+    assert_eq!(
+        render("> [!NOTE]\n> 注意事项\n\n> [!tip]- 提示标题\n> 内容\n\n[!x] 不在引用中\n"),
+        "P: 注意事项\nP: 提示标题\nP: 内容\nP: [!x] 不在引用中\n"
+    );
+}
+
+#[test]
 fn blockquote_is_paragraph() {
     assert_eq!(
         render("> 引用一句。\n> 第二句\n"),
