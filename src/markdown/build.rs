@@ -186,6 +186,9 @@ impl<'t> Builder<'t> {
         match tag {
             Tag::Paragraph => {
                 self.block_start(true);
+                if is_toc_marker(self.text.get(r.clone()).unwrap_or("")) {
+                    self.late_blanks.push(r.clone());
+                }
                 if self.quote_depth > 0 {
                     if let Some(len) = callout_marker_len(self.text.get(r.start..).unwrap_or("")) {
                         self.late_blanks.push(r.start..r.start + len);
@@ -686,6 +689,12 @@ fn is_dollar_amounts(text: &str, r: &Range<usize>) -> bool {
         && b.get(r.start + 1) != Some(&b'$')
         && b.get(r.end - 1) == Some(&b'$')
         && b.get(r.end).is_some_and(u8::is_ascii_digit)
+}
+
+/// A paragraph that is only a table-of-contents placeholder: `[TOC]`, `[[toc]]`.
+fn is_toc_marker(paragraph: &str) -> bool {
+    let p = paragraph.trim().as_bytes();
+    p.eq_ignore_ascii_case(b"[toc]") || p.eq_ignore_ascii_case(b"[[toc]]")
 }
 
 /// Length of an Obsidian callout marker (`[!tip]`, `[!note]-`) at the start of `s`,

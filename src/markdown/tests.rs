@@ -170,6 +170,14 @@ fn punctuation_only_pieces_are_dropped() {
 }
 
 #[test]
+fn toc_placeholder_is_blanked() {
+    assert_eq!(
+        render("[TOC]\n\n[[toc]]\n\n正文 [TOC]\n"),
+        "P: 正文 [TOC]\n"
+    );
+}
+
+#[test]
 fn callout_markers_are_blanked() {
     assert_eq!(
         render("> [!NOTE]\n> 注意事项\n\n> [!tip]- 提示标题\n> 内容\n\n[!x] 不在引用中\n"),
