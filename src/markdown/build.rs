@@ -485,7 +485,9 @@ impl<'t> Builder<'t> {
                 }
                 seg_start = Some(i + 1);
             } else if bytes[i] == b'\\' {
-                i += 1;
+                // An escaped pipe does not end a cell; never step past the end.
+                i = (i + 2).min(bytes.len());
+                continue;
             }
             i += 1;
         }

@@ -349,6 +349,11 @@ fn table_cells_beyond_the_header_are_kept() {
         render(text),
         "T0[h,0]: a\nT0[h,1]: b\nT0[0,0]: 1\nT0[0,1]: 2\nT0[0,2]: 多出 粗\nT0[0,3]: 第四 |列\nT0[1,0]: x\nT0[1,1]: y\nT0[1,2]: z\nT0[2,0]: p\n"
     );
+    let trailing = "|a|\n|-|\n|1|2|x\\\n";
+    assert_eq!(
+        render(trailing),
+        "T0[h,0]: a\nT0[0,0]: 1\nT0[0,1]: 2\nT0[0,2]: x\\\n"
+    );
     let s = parse(text);
     let rows: Vec<Vec<&str>> = s.tables[0]
         .rows
