@@ -12,7 +12,11 @@
 //! pipes, backslashes of escapes, character references such as `&amp;`) is blanked
 //! along with the non-prose kinds above. Bare URLs, `{% liquid %}` tags, YAML/TOML
 //! front matter, and placeholder image alt text (`image-20230718...`, `a.png`) are
-//! blanked too; other alt text and link text stay.
+//! blanked too; other alt text and link text stay (`[[wiki|links]]` included).
+//! Stray `**`/`~~` that CommonMark left unclosed next to CJK punctuation, Obsidian
+//! callout markers (`> [!tip]`) and `[TOC]` are blanked. `$5-$10`-style dollar
+//! amounts that pulldown-cmark takes for math are kept as prose (a closing `$`
+//! followed by a digit does not close math, as in Pandoc).
 //!
 //! Sentences are split in the masked text (see `sentences::split_block`): after
 //! `。！？；`, after `.!?;` before whitespace or the block end (not after a section
