@@ -133,6 +133,8 @@ pub const BLOCKERS: &[&str] = &[
     "分别",
     "respectively",
     "lora",
+    "验证",
+    "validation",
     "阶段",
     "stage",
     "vram",

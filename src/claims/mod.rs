@@ -176,10 +176,16 @@ fn header_attribute(
 /// `/13B` in `baichuan-7B/13B`, `|7B` in `Gemma-2|7B`: sizes of sibling models
 /// listed after a name, not claims about it.
 fn is_glued_size_list(masked: &str, q: &Range<usize>) -> bool {
-    let b = masked.as_bytes();
-    q.start >= 2
-        && matches!(b[q.start - 1], b'/' | b'|')
-        && b[q.start - 2].is_ascii_alphanumeric()
+    let before = masked[..q.start].trim_end();
+    let b = before.as_bytes();
+    let n = b.len();
+    let glued =
+        n >= 2 && matches!(b[n - 1], b'/' | b'|' | b'-' | b'_') && b[n - 2].is_ascii_alphanumeric();
+    // `3b)` or `1.` opening a heading or a sentence: an enumeration label.
+    let label = masked[q.end..].starts_with([')', '）'])
+        && !before.ends_with(['(', '（'])
+        && (before.is_empty() || before.ends_with(['\n', '#', ' ']));
+    glued || label
 }
 
 /// `图 11`, `Table 2`, `第 3 节`: a number that names a figure or a section.
@@ -194,9 +200,11 @@ fn is_reference_number(masked: &str, q: &Range<usize>) -> bool {
         .rev()
         .collect::<String>()
         .to_ascii_lowercase();
-    ["图", "表", "第", "figure", "fig.", "table", "section", "sec.", "eq.", "equation", "#"]
-        .iter()
-        .any(|w| lower.ends_with(w))
+    [
+        "图", "表", "第", "figure", "fig.", "table", "section", "sec.", "eq.", "equation", "#",
+    ]
+    .iter()
+    .any(|w| lower.ends_with(w))
 }
 
 /// The clause around a quantity: the sentence cut at clause punctuation.
@@ -254,7 +262,13 @@ fn attribute_for(
             (Unit::None, Magnitude::B | Magnitude::M) => Some(Attribute::Params),
             _ => None,
         })?;
-    refine(attr, text, q.span.start.saturating_sub(clause.start), wider, q)
+    refine(
+        attr,
+        text,
+        q.span.start.saturating_sub(clause.start),
+        wider,
+        q,
+    )
 }
 
 /// The keyword nearest to the quantity in the clause, scanning left to right and

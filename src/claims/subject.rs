@@ -15,7 +15,19 @@ pub(super) struct Subjects<'a> {
     mentions: &'a [Mention],
     shadows: &'a [Range<usize>],
     quantities_starts: Vec<usize>,
-    is_reference: Vec<bool>,
+    role: Vec<Role>,
+}
+
+/// What a mention can be for a number near it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A candidate subject.
+    Subject,
+    /// A point of comparison or a generic word: as if absent.
+    Ignore,
+    /// A bare family name (`Qwen`, `Llama`): never the subject, but it makes the
+    /// subject uncertain.
+    Block,
 }
 
 impl<'a> Subjects<'a> {
@@ -29,12 +41,16 @@ impl<'a> Subjects<'a> {
         // Generic names (Transformer), bare family names (`Qwen` where Qwen2,
         // Qwen3... exist) and comparison points never carry a number.
         let families = versioned_stems(kb);
-        let is_reference = mentions
+        let role = mentions
             .iter()
             .map(|m| {
-                kb.model(m.model).generic
-                    || is_bare_family(masked, m, &families)
-                    || is_reference(masked, m)
+                if kb.model(m.model).generic || is_reference(masked, m) {
+                    Role::Ignore
+                } else if is_bare_family(masked, m, &families) {
+                    Role::Block
+                } else {
+                    Role::Subject
+                }
             })
             .collect();
         Subjects {
@@ -42,7 +58,7 @@ impl<'a> Subjects<'a> {
             mentions,
             shadows,
             quantities_starts: Vec::new(),
-            is_reference,
+            role,
         }
     }
 
@@ -69,7 +85,7 @@ impl<'a> Subjects<'a> {
         let hi = self.mentions.partition_point(|m| m.span.start < range.end);
         let mut out: Vec<(Option<u32>, Subject)> = Vec::new();
         for (i, m) in self.mentions[lo..hi].iter().enumerate() {
-            if self.is_reference[lo + i] || m.span.end > range.end {
+            if self.role[lo + i] != Role::Subject || m.span.end > range.end {
                 continue;
             }
             if let Some(g) = m.group {
@@ -95,11 +111,17 @@ impl<'a> Subjects<'a> {
         out.into_iter().map(|(_, s)| s).collect()
     }
 
-    /// How many shadows (unknown compound names) lie in `range`.
+    /// How many shadows (unknown compound names) and bare family names lie in
+    /// `range`.
     fn shadows_in(&self, range: &Range<usize>) -> usize {
         let lo = self.shadows.partition_point(|s| s.start < range.start);
         let hi = self.shadows.partition_point(|s| s.start < range.end);
-        hi - lo
+        let mlo = self
+            .mentions
+            .partition_point(|m| m.span.start < range.start);
+        let mhi = self.mentions.partition_point(|m| m.span.start < range.end);
+        let blocking = (mlo..mhi).filter(|&i| self.role[i] == Role::Block).count();
+        hi - lo + blocking
     }
 
     /// The subjects in `range`, and whether an unknown name competes with them.
@@ -125,7 +147,11 @@ impl<'a> Subjects<'a> {
         hi - lo
     }
 
-    pub(super) fn for_sentence(&self, sentence: &Sentence, clause: &Range<usize>) -> Option<Subject> {
+    pub(super) fn for_sentence(
+        &self,
+        sentence: &Sentence,
+        clause: &Range<usize>,
+    ) -> Option<Subject> {
         let (mut here, shadowed) = self.candidates(&sentence.span);
         match (here.len(), shadowed) {
             (1, false) => return Some(here.remove(0)),

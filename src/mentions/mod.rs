@@ -325,7 +325,9 @@ fn is_size_suffix(rest: &[u8]) -> bool {
         && rest
             .get(digits)
             .is_some_and(|c| matches!(c, b'B' | b'b' | b'M' | b'm' | b'K' | b'k' | b'T'))
-        && !rest.get(digits + 1).is_some_and(|c| c.is_ascii_alphanumeric())
+        && !rest
+            .get(digits + 1)
+            .is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]

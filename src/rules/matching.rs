@@ -221,9 +221,11 @@ pub fn size_values(model: &crate::kb::KbModel, attr: Attribute) -> Option<Vec<f6
         .map(|f| fact_numbers(f).collect())
         .unwrap_or_default();
     for v in &model.variants {
+        // The nominal size in the name (`72B` for 72.7B) is what notes write.
+        let nominal = size_in_name(&v.name, attr);
         match v.facts.iter().find(|f| f.attribute == attr) {
-            Some(f) => out.extend(fact_numbers(f)),
-            None => out.push(size_in_name(&v.name, attr)?),
+            Some(f) => out.extend(fact_numbers(f).chain(nominal)),
+            None => out.push(nominal?),
         }
     }
     (!out.is_empty()).then_some(out)
@@ -255,7 +257,8 @@ pub fn sizes_agree(value: &ClaimValue, values: &[f64]) -> bool {
     match value {
         ClaimValue::Number(n) => values.iter().any(|v| number_accepts(n, *v)),
         ClaimValue::Range(a, b) => {
-            values.iter().any(|v| number_accepts(a, *v)) && values.iter().any(|v| number_accepts(b, *v))
+            values.iter().any(|v| number_accepts(a, *v))
+                && values.iter().any(|v| number_accepts(b, *v))
         }
         ClaimValue::Date(_) => true,
     }
