@@ -224,7 +224,7 @@ impl MentionMatcher {
         shadows.dedup_by(|b, a| b.start < a.end);
         shadows.retain(|s| {
             let i = out.partition_point(|m| m.span.end <= s.start);
-            !out.get(i).is_some_and(|m| m.span.start < s.end)
+            out.get(i).is_none_or(|m| m.span.start >= s.end)
         });
         (out, shadows)
     }
@@ -269,10 +269,10 @@ fn valid_boundaries(text: &str, span: &Range<usize>) -> bool {
             // `Qwen2` in `Qwen2.5`; `llama` in `llama.cpp`.
             b'.' if after.first().is_some_and(|c| c.is_ascii_alphanumeric()) => return false,
             // `-5` continues a version, `-175B` is a size, `-v3` a newer version.
-            b'-' | b'_' if after.first().is_some_and(|c| c.is_ascii_digit()) => {
-                if !is_size_suffix(after) {
-                    return false;
-                }
+            b'-' | b'_'
+                if after.first().is_some_and(|c| c.is_ascii_digit()) && !is_size_suffix(after) =>
+            {
+                return false;
             }
             b'-' | b'_' | b' ' if is_v_version(after) => return false,
             // `Llama 3.2` when only `Llama` is known: the name goes on.
