@@ -128,17 +128,19 @@ pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
                 .iter()
                 .enumerate()
                 .filter(|(j, b)| {
+                    if *j == i || same_line(a, b) {
+                        return false;
+                    }
                     // Two figures the KB both accepts (45TB raw, 570GB filtered)
                     // are not a conflict.
-                    *j != i
-                        && !(a_right && agrees(&b.claim.value, &facts) == Some(true))
-                        && !same_line(a, b)
-                        && !overlap(
-                            ia,
-                            interval(&b.claim.value).unwrap_or_default(),
-                            binary(&a.claim.value),
-                            binary(&b.claim.value),
-                        )
+                    let both_right = a_right && agrees(&b.claim.value, &facts) == Some(true);
+                    let compatible = overlap(
+                        ia,
+                        interval(&b.claim.value).unwrap_or_default(),
+                        binary(&a.claim.value),
+                        binary(&b.claim.value),
+                    );
+                    !both_right && !compatible
                 })
                 .map(|(_, b)| b)
                 .collect();
