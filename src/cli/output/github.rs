@@ -80,4 +80,41 @@ mod tests {
         assert_eq!(escape_data("50% a\r\nb: c, d"), "50%25 a%0D%0Ab: c, d");
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
     }
+
+    #[test]
+    fn annotation_has_location_title_and_escaped_message() {
+        use std::path::PathBuf;
+        use std::sync::Arc;
+
+        use crate::cli::output::SourceMap;
+        use crate::rules::{Finding, Related, Rule};
+
+        let text = "数据: 45GB\n";
+        let mut sources = SourceMap::new();
+        sources.add(PathBuf::from("notes/a,b.md"), Arc::from(text));
+        let mut f = Finding::new(
+            Rule::KbMismatch,
+            PathBuf::from("notes/a,b.md"),
+            8..12,
+            "40GB, not 45GB (100%)".into(),
+        );
+        f.source = Some("https://example.org".into());
+        f.related.push(Related {
+            path: PathBuf::from("notes/a,b.md"),
+            span: 0..3,
+            message: String::new(),
+        });
+        let findings = [f];
+        let report = Report {
+            findings: &findings,
+            sources: &sources,
+            files_checked: 1,
+            fixed: 0,
+        };
+        assert_eq!(
+            annotation(&report, &findings[0]),
+            "::error file=notes/a%2Cb.md,line=1,col=5,endLine=1,endColumn=9,title=LN001 kb-mismatch::\
+             40GB, not 45GB (100%25)%0Asource: https://example.org%0Asee also notes/a,b.md:1:1"
+        );
+    }
 }

@@ -279,3 +279,89 @@ mod tests {
         assert_eq!(excerpt("abcd", l), ("abcd".to_string(), 1, 3));
     }
 }
+
+#[cfg(test)]
+mod render_tests {
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::cli::output::SourceMap;
+    use crate::rules::{Edit, Fix, Related, Rule};
+
+    #[test]
+    fn renders_like_rustc_with_notes_and_summary() {
+        let text = "# GPT-2\n\n- GPT2（2019）：训练数据 45GB\n";
+        let other = "GPT-2: 40GB\n";
+        let mut sources = SourceMap::new();
+        sources.add(PathBuf::from("a.md"), Arc::from(text));
+        sources.add(PathBuf::from("b.md"), Arc::from(other));
+        let start = text.find("45GB").unwrap();
+        let mut f = Finding::new(
+            Rule::KbMismatch,
+            PathBuf::from("a.md"),
+            start..start + 4,
+            "GPT-2 training data size is 40GB, not 45GB".into(),
+        );
+        f.source = Some("https://example.org/gpt2.pdf".into());
+        f.related.push(Related {
+            path: PathBuf::from("b.md"),
+            span: 7..11,
+            message: "40GB here".into(),
+        });
+        f.fix = Some(Fix {
+            title: "replace with `40GB`".into(),
+            edits: vec![Edit {
+                span: start..start + 4,
+                new_text: "40GB".into(),
+            }],
+            safe: false,
+        });
+        let gpt = text.find("GPT2").unwrap();
+        let mut s = Finding::new(
+            Rule::Spelling,
+            PathBuf::from("a.md"),
+            gpt..gpt + 4,
+            "write `GPT-2`".into(),
+        );
+        s.fix = Some(Fix {
+            title: "write `GPT-2`".into(),
+            edits: vec![],
+            safe: true,
+        });
+        let findings = vec![f, s];
+        let report = Report {
+            findings: &findings,
+            sources: &sources,
+            files_checked: 2,
+            fixed: 0,
+        };
+        let mut out = Vec::new();
+        render(&mut out, &report, &HumanOptions { quiet: false }).unwrap();
+        let got = String::from_utf8(out).unwrap();
+        let plain = anstream::adapter::strip_str(&got).to_string();
+        let want = "\
+error[LN001]: GPT-2 training data size is 40GB, not 45GB
+ --> a.md:3:19
+  |
+3 | - GPT2（2019）：训练数据 45GB
+  |                          ^^^^
+  |
+  = note: source: https://example.org/gpt2.pdf
+  = note: see also b.md:1:8: 40GB here
+  = help: replace with `40GB`
+
+warning[LN005]: write `GPT-2`
+ --> a.md:3:3
+  |
+3 | - GPT2（2019）：训练数据 45GB
+  |   ^^^^
+  |
+  = help: write `GPT-2` (fixable with --fix)
+
+1 error, 1 warning in 1 file (2 checked).
+1 finding is fixable with `llmnotes check --fix`.
+";
+        assert_eq!(plain, want);
+    }
+}
