@@ -44,7 +44,7 @@ pub fn load_config(config_arg: Option<&Path>, start: &Path) -> Result<Config, Fa
             }
             Some(p.to_path_buf())
         }
-        None => Config::discover(start),
+        None => discover(start),
     };
     match path {
         Some(p) => Config::load(&p).map_err(|e| {
@@ -57,6 +57,20 @@ pub fn load_config(config_arg: Option<&Path>, start: &Path) -> Result<Config, Fa
         }),
         None => Ok(Config::default()),
     }
+}
+
+/// Finds `llmnotes.toml` in `start` or any folder above it. The search runs on the
+/// absolute path (so `.` reaches its parents); the result is shown relative to the
+/// current folder when it lies inside it.
+fn discover(start: &Path) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let abs = std::fs::canonicalize(start).unwrap_or_else(|_| cwd.join(start));
+    let found = Config::discover(&abs)?;
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    Some(match found.strip_prefix(&cwd) {
+        Ok(rel) => rel.to_path_buf(),
+        Err(_) => found,
+    })
 }
 
 /// Reads KB files named by the config (or on the command line). A file that
