@@ -416,3 +416,38 @@ fn snapshot_examples_human() {
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     insta::assert_snapshot!("examples_human", stdout(&o));
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn exit_2_when_a_file_cannot_be_read_but_the_others_are_checked() {
+    // Reading /proc/self/mem from offset 0 fails with an I/O error, even as root.
+    let o = run(&check_dir(), &["check", "/proc/self/mem", "clean.md"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).starts_with("error: /proc/self/mem: cannot read: "),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stdout(&o), "No problems found in 1 file.\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_notes_are_read_and_loops_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir(p.join("notes")).unwrap();
+    std::fs::write(p.join("real.txt"), "# a note\n").unwrap();
+    std::os::unix::fs::symlink(p.join("real.txt"), p.join("notes/link.md")).unwrap();
+    let o = run(p, &["check", "notes"]);
+    assert_eq!(
+        stdout(&o),
+        "No problems found in 1 file.\n",
+        "{}",
+        stderr(&o)
+    );
+    std::os::unix::fs::symlink(p.join("loop.md"), p.join("loop.md")).unwrap();
+    let o = run(p, &["check", "loop.md"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).starts_with("error: loop.md: "), "{}", stderr(&o));
+}

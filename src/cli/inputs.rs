@@ -40,9 +40,16 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let mut files = BTreeSet::new();
     let mut errors = Vec::new();
     for root in paths {
-        if !root.exists() {
-            errors.push(format!("{}: no such file or directory", display_path(root)));
-            continue;
+        match std::fs::metadata(root) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                errors.push(format!("{}: no such file or directory", display_path(root)));
+                continue;
+            }
+            Err(e) => {
+                errors.push(format!("{}: {e}", display_path(root)));
+                continue;
+            }
+            Ok(_) => {}
         }
         if root.is_file() {
             // Named explicitly: checked whatever its extension.
@@ -56,7 +63,11 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
         for entry in walk {
             match entry {
                 Ok(e) => {
-                    if e.file_type().is_some_and(|t| t.is_file()) && is_markdown(e.path()) {
+                    // Symbolic links to notes count; links to folders are not followed.
+                    let is_file = e
+                        .file_type()
+                        .is_some_and(|t| t.is_file() || (t.is_symlink() && e.path().is_file()));
+                    if is_file && is_markdown(e.path()) {
                         files.insert(normalize(e.path()));
                     }
                 }
