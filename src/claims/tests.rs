@@ -222,3 +222,15 @@ fn token_counts_named_by_keyword() {
         ["gpt-3 context = 2048", "gpt-3 training_tokens = 300B"]
     );
 }
+
+#[test]
+fn another_numbers_unit_word_is_not_a_keyword() {
+    assert_eq!(
+        claims("- LLaMA-1：7B 和 13B 训练了 1T tokens\n"),
+        [
+            "llama params = 7B",
+            "llama params = 13B",
+            "llama training_tokens = 1T tokens"
+        ]
+    );
+}
