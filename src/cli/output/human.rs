@@ -19,7 +19,7 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 use unicode_width::UnicodeWidthChar;
 
-use super::{place, Report};
+use super::{message_without_source, place, Report};
 use crate::rules::{Finding, Severity, RULES};
 
 const TAB_WIDTH: usize = 4;
@@ -58,7 +58,7 @@ fn render_finding(out: &mut dyn Write, report: &Report, f: &Finding) -> io::Resu
         "{sev}{}[{}]{sev:#}{BOLD}: {}{BOLD:#}",
         f.severity,
         f.rule.code(),
-        f.message
+        message_without_source(f)
     )?;
     let loc = report.sources.location(&f.path, &f.span);
     let line_text = loc.and_then(|l| report.sources.line_text(&f.path, l.line));
