@@ -262,6 +262,11 @@ fn colors_follow_the_flags() {
 fn fix_rewrites_only_the_misspellings() {
     let src = fixtures().join("fix/misspelled.md");
     let original = std::fs::read_to_string(&src).unwrap();
+    assert_expectations(
+        &fixtures().join("fix"),
+        &["misspelled.md"],
+        &[PathBuf::from("misspelled.md")],
+    );
     let dir = copy_to_temp(&src);
     std::fs::write(dir.path().join("untouched.md"), "# GPT-2\n\n40GB\n").unwrap();
     let before_untouched = std::fs::metadata(dir.path().join("untouched.md"))
@@ -270,6 +275,10 @@ fn fix_rewrites_only_the_misspellings() {
         .unwrap();
     let o = run(dir.path(), &["check", "--fix", "--format", "json", "."]);
     let remaining = stdout(&o);
+    // The unsafe fix (a KB value for a wrong number) is left for a person: the
+    // LN001 remains, and so does exit code 1.
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(remaining.contains("\"LN001\""), "{remaining}");
     let fixed = std::fs::read_to_string(dir.path().join("misspelled.md")).unwrap();
     // Only the two misspellings in prose change; the `expect` comments (which
     // also say LLamma) and every other byte stay as they were.
