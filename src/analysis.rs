@@ -102,3 +102,64 @@ impl Analyzer {
         all
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `LLMNOTES_DUMP=dir cargo test --lib dump -- --ignored --nocapture` prints the
+    /// findings for every note in a folder: a development aid.
+    #[test]
+    #[ignore]
+    #[allow(clippy::print_stdout)]
+    fn dump() {
+        let Ok(dir) = std::env::var("LLMNOTES_DUMP") else {
+            return;
+        };
+        let analyzer = Analyzer::new(Arc::new(Kb::embedded()), Config::default());
+        let mut docs = Vec::new();
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        paths.sort();
+        for p in paths {
+            if let Ok(t) = std::fs::read_to_string(&p) {
+                docs.push(analyzer.analyze(&p, t.into()));
+            }
+        }
+        let refs: Vec<&DocumentAnalysis> = docs.iter().collect();
+        for d in &docs {
+            for c in &d.claims {
+                let idx = crate::text::LineIndex::new(&d.text);
+                let (l, _) = idx.position(&d.text, c.span.start, crate::text::Encoding::Chars);
+                let names: Vec<&str> = c
+                    .models
+                    .iter()
+                    .map(|(m, _)| analyzer.kb.model(*m).id.as_str())
+                    .collect();
+                println!(
+                    "CLAIM {}:{} {} {} = {}",
+                    d.path.display(),
+                    l + 1,
+                    names.join("+"),
+                    c.attribute,
+                    &d.text[c.span.clone()]
+                );
+            }
+        }
+        for f in analyzer.findings(&refs) {
+            let d = docs.iter().find(|d| d.path == f.path).unwrap();
+            let idx = crate::text::LineIndex::new(&d.text);
+            let (l, _) = idx.position(&d.text, f.span.start, crate::text::Encoding::Chars);
+            println!(
+                "{}:{} {} {}",
+                f.path.display(),
+                l + 1,
+                f.rule.code(),
+                f.message
+            );
+        }
+    }
+}
