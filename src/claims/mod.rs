@@ -289,8 +289,12 @@ fn nearest_keyword(
     let mut best: Option<(usize, Attribute)> = None;
     let mut taken: Vec<Range<usize>> = Vec::new();
     // Longer keywords claim their text first (`隐藏层` before `层`).
-    let mut keywords: Vec<&(&str, Attribute)> = ATTRIBUTE_KEYWORDS.iter().collect();
-    keywords.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+    static BY_LENGTH: std::sync::OnceLock<Vec<(&str, Attribute)>> = std::sync::OnceLock::new();
+    let keywords = BY_LENGTH.get_or_init(|| {
+        let mut k = ATTRIBUTE_KEYWORDS.to_vec();
+        k.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+        k
+    });
     for (k, a) in keywords {
         for at in find_all_ci(text, k) {
             let span = base + at..base + at + k.len();
