@@ -451,7 +451,6 @@ fn symlinked_notes_are_read_and_loops_are_errors() {
 }
 
 #[test]
-#[ignore = "core bug: src/claims/dates.rs `released_in` reaches from the last header model across the delimiter row to the first date cell (2019.02 claimed for Llama 2)"]
 fn table_release_dates_follow_their_column() {
     let dir = fixtures().join("tables");
     assert_expectations(
