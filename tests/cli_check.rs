@@ -459,3 +459,14 @@ fn table_release_dates_follow_their_column() {
         &[PathBuf::from("release_row.md")],
     );
 }
+
+#[test]
+fn quiet_prints_only_the_findings() {
+    let o = run(&check_dir(), &["check", "--quiet", "gpt_family.md"]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(out.starts_with("error[LN001]"), "{out}");
+    assert!(!out.contains(" checked)"), "no summary: {out}");
+    let o = run(&check_dir(), &["check", "-q", "clean.md"]);
+    assert_eq!(stdout(&o), "");
+}

@@ -50,13 +50,16 @@ fn show_suggests_close_names_for_an_unknown_model() {
     assert_eq!(code(&o), 2);
     let err = stderr(&o);
     assert!(err.starts_with("error: unknown model `gtp2`"), "{err}");
-    assert!(err.contains("`GPT-2`"), "{err}");
+    assert!(err.contains("did you mean `GPT-2`"), "closest first: {err}");
     let suggested = err.matches('`').count() / 2 - 1;
     assert!((1..=3).contains(&suggested), "{err}");
     // Nothing close: no suggestion.
     let o = run(&here(), &["show", "完全不是模型名"]);
     assert_eq!(code(&o), 2);
     assert_eq!(stderr(&o), "error: unknown model `完全不是模型名`\n");
+    let o = run(&here(), &["show", " - "]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(stderr(&o), "error: expected a model name, alias or KB id\n");
 }
 
 /// Every `value` in exported facts is a plain number or a date string.
