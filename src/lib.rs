@@ -9,3 +9,4 @@
 pub mod kb;
 pub mod markdown;
 pub mod quantities;
+pub mod grammar;
