@@ -183,7 +183,7 @@ pub fn quantity_pattern() -> String {
     let words = r"\s?(?i:million|billion|trillion)\b";
     let cjk_magnitude = r"\s?(?:万亿|千亿|百万|万|亿|千)";
     let unit_word =
-        r"(?:\s?(?:个|篇)?\s?(?:tokens?|词元|文档|字节|参数|documents|docs|bytes)(?![A-Za-z]))?";
+        r"(?:\s?(?:个|篇)?\s?(?:tokens?|词元|文档|字节|documents|docs|bytes)(?![A-Za-z]))?";
     let bare_unit = r"\s?(?:tokens?|词元)(?![A-Za-z])";
     format!("{number}(?:(?:{letters}|{words}|{cjk_magnitude}){unit_word}|{byte_units}|{bare_unit})")
 }
