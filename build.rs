@@ -17,7 +17,10 @@ fn main() {
         println!("cargo:rerun-if-changed={}", f.display());
         let abs = fs::canonicalize(f).expect("kb file path");
         let name = f.to_string_lossy().replace('\\', "/");
-        out.push_str(&format!("    ({name:?}, include_str!({:?})),\n", abs.display().to_string()));
+        out.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            abs.display().to_string()
+        ));
     }
     out.push(']');
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("embedded_kb.rs");

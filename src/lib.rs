@@ -6,7 +6,17 @@
 //! caller names. The fronts (`cli`, `lsp`) only translate. See ARCHITECTURE.md.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod analysis;
+pub mod claims;
+pub mod config;
+pub mod facts;
 pub mod kb;
+pub mod lsp;
 pub mod markdown;
+pub mod mentions;
 pub mod quantities;
+pub mod rules;
+pub mod text;
 pub mod grammar;
+
+pub use analysis::{Analyzer, DocumentAnalysis};

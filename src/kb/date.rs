@@ -22,8 +22,16 @@ impl KbDate {
         let (year, month, day) = match parts.as_slice() {
             [y] => (num(y, "year")?, None, None),
             [y, m] => (num(y, "year")?, Some(num(m, "month")?), None),
-            [y, m, d] => (num(y, "year")?, Some(num(m, "month")?), Some(num(d, "day")?)),
-            _ => return Err(format!("`{s}` is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD")),
+            [y, m, d] => (
+                num(y, "year")?,
+                Some(num(m, "month")?),
+                Some(num(d, "day")?),
+            ),
+            _ => {
+                return Err(format!(
+                    "`{s}` is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD"
+                ))
+            }
         };
         if !(1900..=2100).contains(&year) {
             return Err(format!("`{s}`: year {year} is out of range"));
@@ -53,10 +61,7 @@ impl KbDate {
         };
         let d0 = self.day.unwrap_or(1);
         let d1 = self.day.unwrap_or(days_in_month(self.year, m1));
-        (
-            day_number(self.year, m0, d0),
-            day_number(self.year, m1, d1),
-        )
+        (day_number(self.year, m0, d0), day_number(self.year, m1, d1))
     }
 }
 
@@ -104,7 +109,10 @@ mod tests {
     fn parses_three_precisions() {
         assert_eq!(KbDate::parse("2019").unwrap().to_string(), "2019");
         assert_eq!(KbDate::parse("2024-04").unwrap().to_string(), "2024-04");
-        assert_eq!(KbDate::parse("2023-07-18").unwrap().to_string(), "2023-07-18");
+        assert_eq!(
+            KbDate::parse("2023-07-18").unwrap().to_string(),
+            "2023-07-18"
+        );
     }
 
     #[test]

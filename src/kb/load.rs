@@ -7,8 +7,8 @@ use std::ops::Range;
 use super::schema;
 use super::value::parse_number;
 use super::{
-    Alternate, AmbiguousAlias, Attribute, Fact, FactValue, Kb, KbDate, KbModel, KbOrigin,
-    KbSource, ModelKind, Paper, Variant,
+    Alternate, AmbiguousAlias, Attribute, Fact, FactValue, Kb, KbDate, KbModel, KbOrigin, KbSource,
+    ModelKind, Paper, Variant,
 };
 
 /// A problem in a KB file, located to line and column (1-based).
@@ -196,7 +196,11 @@ fn convert_model(
         None | Some("model") => ModelKind::Model,
         Some("family") => ModelKind::Family,
         Some(other) => {
-            let span = raw.kind.as_ref().map(|k| k.span()).unwrap_or(id_span.clone());
+            let span = raw
+                .kind
+                .as_ref()
+                .map(|k| k.span())
+                .unwrap_or(id_span.clone());
             errors.push(KbError::new(
                 source,
                 span,
@@ -258,7 +262,11 @@ fn convert_model(
         name: raw.name.unwrap_or_else(|| id.clone()),
         id,
         aliases: raw.aliases.into_iter().map(|a| a.into_inner()).collect(),
-        misspellings: raw.misspellings.into_iter().map(|a| a.into_inner()).collect(),
+        misspellings: raw
+            .misspellings
+            .into_iter()
+            .map(|a| a.into_inner())
+            .collect(),
         kind,
         case_sensitive: raw.case_sensitive.unwrap_or(false),
         org: raw.org,
@@ -296,8 +304,7 @@ fn convert_facts(
     for (key, fact) in raw {
         let span = fact.span();
         let fact = fact.get_ref();
-        let Some(attribute) = Attribute::from_key(key).filter(|a| *a != Attribute::Released)
-        else {
+        let Some(attribute) = Attribute::from_key(key).filter(|a| *a != Attribute::Released) else {
             errors.push(KbError::new(
                 source,
                 span,
@@ -400,14 +407,19 @@ facts.params = { value = "124M", source = "https://example.org/c", alternates = 
         let m = &kb.models()[0];
         assert_eq!(m.name, "GPT-2");
         assert_eq!(m.variants[0].facts[0].value, FactValue::Number(124e6));
-        assert_eq!(m.variants[0].facts[0].alternates[0].value, FactValue::Number(117e6));
+        assert_eq!(
+            m.variants[0].facts[0].alternates[0].value,
+            FactValue::Number(117e6)
+        );
         assert_eq!(m.facts_for(Attribute::Context, Some(0)).len(), 1);
         assert_eq!(m.facts_for(Attribute::Params, None).len(), 1);
     }
 
     #[test]
     fn errors_name_file_line_and_field() {
-        let (_, errors) = load_sources(&[src("[[model]]\nid = \"x\"\nfacts.context = { value = \"lots\", source = \"u\" }\n")]);
+        let (_, errors) = load_sources(&[src(
+            "[[model]]\nid = \"x\"\nfacts.context = { value = \"lots\", source = \"u\" }\n",
+        )]);
         assert_eq!(errors.len(), 1);
         let e = errors[0].to_string();
         assert!(e.starts_with("test.toml:3:"), "{e}");
@@ -434,12 +446,21 @@ facts.params = { value = "124M", source = "https://example.org/c", alternates = 
             origin: KbOrigin::Embedded("kb/a.toml".into()),
             text: "[[model]]\nid = \"m\"\nfacts.context = { value = 1024, source = \"u\" }\nfacts.layers = { value = 12, source = \"u\" }\n".into(),
         };
-        let (kb, errors) = load_sources(&[base, src("[[model]]\nid = \"m\"\nfacts.context = { value = 2048, source = \"v\" }\n")]);
+        let (kb, errors) = load_sources(&[
+            base,
+            src("[[model]]\nid = \"m\"\nfacts.context = { value = 2048, source = \"v\" }\n"),
+        ]);
         assert_eq!(errors, vec![]);
         let m = &kb.models()[0];
         assert!(m.from_workspace);
-        assert_eq!(m.fact(Attribute::Context).unwrap().value, FactValue::Number(2048.0));
-        assert_eq!(m.fact(Attribute::Layers).unwrap().value, FactValue::Number(12.0));
+        assert_eq!(
+            m.fact(Attribute::Context).unwrap().value,
+            FactValue::Number(2048.0)
+        );
+        assert_eq!(
+            m.fact(Attribute::Layers).unwrap().value,
+            FactValue::Number(12.0)
+        );
     }
 
     #[test]

@@ -328,12 +328,14 @@ impl Kb {
             return Some(id);
         }
         let want = fold(name);
-        self.models.iter().position(|m| {
-            fold(&m.id) == want
-                || fold(&m.name) == want
-                || m.aliases.iter().any(|a| fold(a) == want)
-        })
-        .map(|i| ModelId(i as u32))
+        self.models
+            .iter()
+            .position(|m| {
+                fold(&m.id) == want
+                    || fold(&m.name) == want
+                    || m.aliases.iter().any(|a| fold(a) == want)
+            })
+            .map(|i| ModelId(i as u32))
     }
 
     pub(crate) fn from_models(models: Vec<KbModel>, ambiguous: Vec<AmbiguousAlias>) -> Kb {
@@ -373,5 +375,8 @@ pub fn fold(name: &str) -> String {
 
 /// Characters that folding removes between the parts of a name.
 pub fn is_fold_separator(c: char) -> bool {
-    matches!(c, ' ' | '-' | '_' | '\u{00a0}' | '\u{2010}' | '\u{2011}' | '\u{2013}')
+    matches!(
+        c,
+        ' ' | '-' | '_' | '\u{00a0}' | '\u{2010}' | '\u{2011}' | '\u{2013}'
+    )
 }

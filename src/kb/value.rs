@@ -36,7 +36,10 @@ pub fn format_value(attr: super::Attribute, v: f64) -> String {
     use super::Attribute::*;
     match attr {
         TrainingBytes => scaled(v, &[(1e15, "PB"), (1e12, "TB"), (1e9, "GB"), (1e6, "MB")]),
-        TrainingTokens => format!("{} tokens", scaled(v, &[(1e12, "T"), (1e9, "B"), (1e6, "M")])),
+        TrainingTokens => format!(
+            "{} tokens",
+            scaled(v, &[(1e12, "T"), (1e9, "B"), (1e6, "M")])
+        ),
         Params | ActiveParams | TrainingDocuments => {
             scaled(v, &[(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")])
         }
@@ -83,7 +86,10 @@ mod tests {
         assert_eq!(format_value(Attribute::Params, 175e9), "175B");
         assert_eq!(format_value(Attribute::Params, 1.5e9), "1.5B");
         assert_eq!(format_value(Attribute::TrainingBytes, 40e9), "40GB");
-        assert_eq!(format_value(Attribute::TrainingTokens, 14.8e12), "14.8T tokens");
+        assert_eq!(
+            format_value(Attribute::TrainingTokens, 14.8e12),
+            "14.8T tokens"
+        );
         assert_eq!(format_value(Attribute::Context, 8192.0), "8192");
     }
 }

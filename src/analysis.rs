@@ -1,0 +1,104 @@
+//! The one entry point both fronts use: analyse documents, then collect findings
+//! over a set of them (conflicts need more than one document).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::claims::{self, Claim};
+use crate::config::Config;
+use crate::kb::Kb;
+use crate::markdown::{self, Structure};
+use crate::mentions::{Mention, MentionMatcher};
+use crate::quantities::{self, Quantity};
+use crate::rules::suppress::Suppressions;
+use crate::rules::{self, Finding};
+
+/// Everything the pipeline knows about one document. Immutable once built; the
+/// language server keeps one per open or indexed note and replaces it on change.
+#[derive(Debug)]
+pub struct DocumentAnalysis {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub structure: Structure,
+    pub mentions: Vec<Mention>,
+    pub quantities: Vec<Quantity>,
+    pub claims: Vec<Claim>,
+    pub suppressions: Suppressions,
+    /// Findings that need only this document (LN001, LN003, LN004, LN005), before
+    /// severities and suppressions are applied.
+    pub local_findings: Vec<Finding>,
+}
+
+/// A KB, its compiled matcher and a configuration.
+pub struct Analyzer {
+    pub kb: Arc<Kb>,
+    pub matcher: Arc<MentionMatcher>,
+    pub config: Config,
+}
+
+impl Analyzer {
+    pub fn new(kb: Arc<Kb>, config: Config) -> Analyzer {
+        let matcher = Arc::new(MentionMatcher::new(&kb));
+        Analyzer {
+            kb,
+            matcher,
+            config,
+        }
+    }
+
+    /// Runs the whole per-document pipeline. Never panics, whatever the text.
+    pub fn analyze(&self, path: &Path, text: Arc<str>) -> DocumentAnalysis {
+        let structure = markdown::parse(&text);
+        let mentions = self.matcher.find(&structure.masked);
+        let quantities = quantities::scan(&structure.masked);
+        let claims = claims::extract(&self.kb, &text, &structure, &mentions, &quantities);
+        let suppressions = Suppressions::from_comments(&text, &structure.comments);
+        let mut local_findings = Vec::new();
+        local_findings.extend(rules::kb_mismatch::check(&self.kb, path, &text, &claims));
+        local_findings.extend(rules::date_mismatch::check(&self.kb, path, &text, &claims));
+        local_findings.extend(rules::spelling::check(&self.kb, path, &text, &mentions));
+        local_findings.extend(rules::unknown_model::check(
+            &self.kb,
+            &self.matcher,
+            path,
+            &structure.masked,
+            &mentions,
+        ));
+        DocumentAnalysis {
+            path: path.to_path_buf(),
+            text,
+            structure,
+            mentions,
+            quantities,
+            claims,
+            suppressions,
+            local_findings,
+        }
+    }
+
+    /// All findings over `docs`: each document's local findings plus the conflicts
+    /// between all of them, with configured severities and inline suppressions
+    /// applied, sorted by path and position.
+    pub fn findings(&self, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
+        let mut all: Vec<Finding> = docs
+            .iter()
+            .flat_map(|d| d.local_findings.iter().cloned())
+            .collect();
+        all.extend(rules::conflict::check(&self.kb, docs));
+        let by_path: std::collections::HashMap<&Path, &DocumentAnalysis> =
+            docs.iter().map(|d| (d.path.as_path(), *d)).collect();
+        all.retain_mut(|f| {
+            let Some(sev) = self.config.severity(f.rule) else {
+                return false;
+            };
+            f.severity = sev;
+            by_path
+                .get(f.path.as_path())
+                .is_none_or(|d| !d.suppressions.is_suppressed(f.rule, f.span.start))
+        });
+        all.sort_by(|a, b| {
+            (a.path.as_path(), a.span.start, a.rule).cmp(&(b.path.as_path(), b.span.start, b.rule))
+        });
+        all
+    }
+}

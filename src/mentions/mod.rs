@@ -1,0 +1,275 @@
+//! Mentions: where the notes name a model, resolved to a KB entry.
+//!
+//! One aho-corasick automaton over every folded alias runs over the folded masked
+//! text (`fold.rs`); boundaries are checked on the original text, so they work in
+//! CJK prose without spaces; the longest valid name wins; shorthand lists
+//! (`GPT-1/2`, `Llama-3.1,3.2`) expand to one mention per model (`shorthand.rs`);
+//! misspelled family names (`LLamma-1`) resolve through `fuzzy.rs`.
+
+mod fold;
+mod fuzzy;
+mod shorthand;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::kb::{fold as fold_name, Kb, ModelId};
+
+pub use fold::Folded;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MentionForm {
+    /// The canonical name or a folded variant of it (`GPT2` for `GPT-2`).
+    Name,
+    /// A listed alias (`通义千问`).
+    Alias,
+    /// A misspelling (`LLamma-1`): LN005 reports it with `Mention::correction`.
+    Misspelling,
+    /// The tail of a shorthand list (`2` in `GPT-1/2`).
+    Shorthand,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// Byte span in the document (for shorthand, just the version written).
+    pub span: Range<usize>,
+    pub model: ModelId,
+    /// Index into the model's `variants` when the text names one (`GPT-2 XL`).
+    pub variant: Option<usize>,
+    pub form: MentionForm,
+    /// Mentions written as one shorthand list share a group number.
+    pub group: Option<u32>,
+    /// For misspellings: the span to replace and the canonical spelling.
+    pub correction: Option<(Range<usize>, String)>,
+}
+
+#[derive(Debug, Clone)]
+struct Target {
+    model: ModelId,
+    variant: Option<usize>,
+    form: MentionForm,
+    /// For case-sensitive models: the letters and digits as they must be written.
+    exact_case: Option<String>,
+}
+
+/// The compiled matcher for one KB. Build once per KB, share freely.
+pub struct MentionMatcher {
+    automaton: Option<AhoCorasick>,
+    targets: Vec<Target>,
+    /// Folded name → index in `targets`, for shorthand and fuzzy resolution.
+    exact: HashMap<String, usize>,
+    fuzzy: fuzzy::Stems,
+    /// Canonical names by model index, for corrections.
+    names: Vec<String>,
+}
+
+impl MentionMatcher {
+    pub fn new(kb: &Kb) -> MentionMatcher {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut targets: Vec<Target> = Vec::new();
+        let mut exact: HashMap<String, usize> = HashMap::new();
+        let mut add = |pattern: String, target: Target| {
+            if pattern.is_empty() || exact.contains_key(&pattern) {
+                // First definition wins; `kb check` reports the collision.
+                return;
+            }
+            exact.insert(pattern.clone(), targets.len());
+            patterns.push(pattern);
+            targets.push(target);
+        };
+        for (i, m) in kb.models().iter().enumerate() {
+            let model = ModelId(i as u32);
+            let mut names: Vec<(&str, MentionForm)> = vec![(&m.name, MentionForm::Name)];
+            names.extend(m.aliases.iter().map(|a| (a.as_str(), MentionForm::Alias)));
+            let exact_case = |s: &str| {
+                m.case_sensitive
+                    .then(|| s.chars().filter(|c| c.is_alphanumeric()).collect())
+            };
+            for (name, form) in &names {
+                add(
+                    fold_name(name),
+                    Target {
+                        model,
+                        variant: None,
+                        form: *form,
+                        exact_case: exact_case(name),
+                    },
+                );
+            }
+            for (name, form) in &names {
+                for (vi, v) in m.variants.iter().enumerate() {
+                    for label in std::iter::once(&v.name).chain(v.aliases.iter()) {
+                        let full = format!("{name} {label}");
+                        add(
+                            fold_name(&full),
+                            Target {
+                                model,
+                                variant: Some(vi),
+                                form: *form,
+                                exact_case: exact_case(&full),
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        for amb in &kb.ambiguous {
+            // Declared ambiguous: recognised by `kb check`, never resolved here.
+            let key = fold_name(&amb.alias);
+            if let Some(&t) = exact.get(&key) {
+                patterns[t].clear();
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(patterns.iter().filter(|p| !p.is_empty()))
+            .ok();
+        // Patterns were filtered: rebuild the index from automaton ids to targets.
+        let kept: Vec<usize> = (0..patterns.len())
+            .filter(|&i| !patterns[i].is_empty())
+            .collect();
+        let targets_by_pattern: Vec<Target> = kept.iter().map(|&i| targets[i].clone()).collect();
+        let exact: HashMap<String, usize> = kept
+            .iter()
+            .enumerate()
+            .map(|(new, &old)| (patterns[old].clone(), new))
+            .collect();
+        let fuzzy = fuzzy::Stems::new(kb);
+        MentionMatcher {
+            automaton,
+            targets: targets_by_pattern,
+            exact,
+            fuzzy,
+            names: kb.models().iter().map(|m| m.name.clone()).collect(),
+        }
+    }
+
+    /// Every mention in `masked` text, in order, never overlapping. Never panics.
+    pub fn find(&self, masked: &str) -> Vec<Mention> {
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
+        let folded = Folded::new(masked);
+        // All candidate matches, then leftmost-longest among the valid ones: a
+        // longer name always wins, and a name that fails its boundary check does
+        // not hide a shorter valid one at the same place.
+        let mut candidates: Vec<(Range<usize>, usize, usize)> = Vec::new();
+        for m in ac.find_overlapping_iter(&folded.bytes) {
+            let span = folded.original(m.start(), m.end());
+            let target = &self.targets[m.pattern().as_usize()];
+            if !valid_boundaries(masked, &span) {
+                continue;
+            }
+            if let Some(case) = &target.exact_case {
+                let written: String = masked[span.clone()]
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .collect();
+                if &written != case {
+                    continue;
+                }
+            }
+            candidates.push((span, m.pattern().as_usize(), m.end() - m.start()));
+        }
+        candidates.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.2.cmp(&a.2)));
+        let mut out: Vec<Mention> = Vec::new();
+        let mut next_group = 0u32;
+        let mut covered_to = 0usize;
+        for (span, t, _) in candidates {
+            if span.start < covered_to {
+                continue;
+            }
+            let target = &self.targets[t];
+            covered_to = span.end;
+            let head = Mention {
+                span: span.clone(),
+                model: target.model,
+                variant: target.variant,
+                form: target.form,
+                group: None,
+                correction: None,
+            };
+            let tails = shorthand::expand(self, masked, &head);
+            if tails.is_empty() {
+                out.push(head);
+            } else {
+                let group = Some(next_group);
+                next_group += 1;
+                covered_to = tails.last().map_or(covered_to, |m| m.span.end);
+                out.push(Mention { group, ..head });
+                out.extend(tails.into_iter().map(|m| Mention { group, ..m }));
+            }
+        }
+        let misspelled = fuzzy::find(self, masked, &out);
+        if !misspelled.is_empty() {
+            out.extend(misspelled);
+            out.sort_by_key(|m| m.span.start);
+        }
+        out
+    }
+
+    /// Resolves a folded name exactly (no boundaries, no fuzziness).
+    fn resolve(&self, folded: &str) -> Option<&Target> {
+        self.exact.get(folded).map(|&i| &self.targets[i])
+    }
+
+    /// Name-like tokens (`GPT-6`, `Qwen4`) whose family the KB knows but whose
+    /// full name it does not, outside existing mentions. For LN004.
+    pub fn unknown_names(&self, masked: &str, mentions: &[Mention]) -> Vec<Range<usize>> {
+        fuzzy::unknown(self, masked, mentions)
+    }
+}
+
+/// A name must not continue a longer word on either side. On the left: no ASCII
+/// letter or digit, and no `-`/`_` joining it to a previous word
+/// (`Sentence-BERT`). On the right: no ASCII letter or digit, and no version
+/// continuation (`.5` after `Qwen2`, `-1` after `GPT`).
+fn valid_boundaries(text: &str, span: &Range<usize>) -> bool {
+    let bytes = text.as_bytes();
+    if span.start > 0 {
+        let p = bytes[span.start - 1];
+        if p.is_ascii_alphanumeric() {
+            return false;
+        }
+        if (p == b'-' || p == b'_' || p == b'.')
+            && span.start >= 2
+            && bytes[span.start - 2].is_ascii_alphanumeric()
+        {
+            return false;
+        }
+    }
+    if let Some(&n) = bytes.get(span.end) {
+        if n.is_ascii_alphanumeric() {
+            return false;
+        }
+        if bytes.get(span.end + 1).is_some_and(|c| c.is_ascii_digit()) {
+            match n {
+                b'.' => return false,
+                // `-5` continues a version, `-175B` is a size after the name.
+                b'-' | b'_' if !is_size_suffix(&bytes[span.end + 1..]) => return false,
+                _ => {}
+            }
+        }
+    }
+    true
+}
+
+/// Whether `rest` starts with a model size like `175B`, `1.5B`, `350M`, `8x7B`.
+fn is_size_suffix(rest: &[u8]) -> bool {
+    let digits = rest
+        .iter()
+        .take_while(|c| c.is_ascii_digit() || **c == b'.' || **c == b'x')
+        .count();
+    digits > 0
+        && rest
+            .get(digits)
+            .is_some_and(|c| matches!(c, b'B' | b'b' | b'M' | b'm' | b'K' | b'k' | b'T'))
+        && !rest
+            .get(digits + 1)
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,143 @@
+//! Byte offsets ⇄ line/column, in the three encodings the fronts need.
+//!
+//! The core speaks byte offsets only. The CLI prints 1-based character columns, the
+//! language server negotiates UTF-16 or UTF-8 columns; both convert here. Lines end
+//! at `\n`; a `\r` before it belongs to no column a client can address.
+
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Columns count bytes.
+    Utf8,
+    /// Columns count UTF-16 code units (the LSP default).
+    Utf16,
+    /// Columns count Unicode scalar values (what people see; CLI output).
+    Chars,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineIndex {
+    /// Byte offset at which each line starts; `line_starts[0] == 0`.
+    line_starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        LineIndex {
+            line_starts,
+            len: text.len(),
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Byte range of line `line` (0-based), without its line terminator.
+    pub fn line_range(&self, text: &str, line: usize) -> Option<Range<usize>> {
+        let start = *self.line_starts.get(line)?;
+        let mut end = self
+            .line_starts
+            .get(line + 1)
+            .map(|s| s - 1)
+            .unwrap_or(self.len);
+        if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        Some(start..end.min(text.len()))
+    }
+
+    /// 0-based line and column of a byte offset (clamped to the text, and moved back
+    /// to a character boundary).
+    pub fn position(&self, text: &str, offset: usize, enc: Encoding) -> (usize, usize) {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(l) => l,
+            Err(l) => l - 1,
+        };
+        let start = self.line_starts[line];
+        let col = column_width(&text[start..offset], enc);
+        (line, col)
+    }
+
+    /// Byte offset of a 0-based line and column. `None` when the line does not exist;
+    /// a column past the end of the line, or inside a character, clamps to the line
+    /// end or the character's start (as LSP asks of servers).
+    pub fn offset(&self, text: &str, line: usize, col: usize, enc: Encoding) -> Option<usize> {
+        if line == self.line_starts.len() && col == 0 {
+            return Some(text.len());
+        }
+        let range = self.line_range(text, line)?;
+        let line_text = &text[range.clone()];
+        let mut seen = 0;
+        for (i, c) in line_text.char_indices() {
+            if seen >= col {
+                return Some(range.start + i);
+            }
+            seen += match enc {
+                Encoding::Utf8 => c.len_utf8(),
+                Encoding::Utf16 => c.len_utf16(),
+                Encoding::Chars => 1,
+            };
+            if seen > col {
+                return Some(range.start + i);
+            }
+        }
+        Some(range.end)
+    }
+}
+
+/// Width of `s` in the given encoding.
+pub fn column_width(s: &str, enc: Encoding) -> usize {
+    match enc {
+        Encoding::Utf8 => s.len(),
+        Encoding::Utf16 => s.encode_utf16().count(),
+        Encoding::Chars => s.chars().count(),
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_in_three_encodings() {
+        let text = "ab\n中文😀x\r\nend";
+        let idx = LineIndex::new(text);
+        let x = text.find('x').unwrap();
+        assert_eq!(idx.position(text, x, Encoding::Utf8), (1, 10));
+        assert_eq!(idx.position(text, x, Encoding::Utf16), (1, 4));
+        assert_eq!(idx.position(text, x, Encoding::Chars), (1, 3));
+        assert_eq!(idx.offset(text, 1, 4, Encoding::Utf16), Some(x));
+        assert_eq!(idx.offset(text, 1, 3, Encoding::Chars), Some(x));
+        assert_eq!(idx.offset(text, 1, 10, Encoding::Utf8), Some(x));
+    }
+
+    #[test]
+    fn offsets_clamp_and_never_split_characters() {
+        let text = "😀\r\nb";
+        let idx = LineIndex::new(text);
+        // Inside the surrogate pair: back to the character start.
+        assert_eq!(idx.offset(text, 0, 1, Encoding::Utf16), Some(0));
+        // Past the end of the line: the line end, before \r.
+        assert_eq!(idx.offset(text, 0, 99, Encoding::Utf16), Some(4));
+        assert_eq!(idx.offset(text, 5, 0, Encoding::Utf16), None);
+        assert_eq!(idx.position(text, 2, Encoding::Utf16), (0, 0));
+        assert_eq!(idx.position(text, 999, Encoding::Chars), (1, 1));
+    }
+}
