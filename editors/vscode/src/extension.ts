@@ -119,11 +119,15 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   };
 
   const newClient = new LanguageClient("llmnotes", "llmnotes", serverOptions, clientOptions);
+  let failure: string | undefined;
   newClient.onDidChangeState((event) => {
     if (event.newState === State.Running) {
+      failure = undefined;
       setStatus("running", found.path);
     } else if (event.newState === State.Starting) {
       setStatus("starting");
+    } else if (failure) {
+      setStatus("error", failure);
     } else {
       setStatus("stopped");
     }
@@ -133,6 +137,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     await newClient.start();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    failure = message;
     setStatus("error", message);
     outputChannel.appendLine(`llmnotes: server failed to start: ${message}`);
     void vscode.window.showErrorMessage(`llmnotes: the language server failed to start (${message}). See the "llmnotes" output.`);
