@@ -21,6 +21,9 @@ pub struct DocumentAnalysis {
     pub text: Arc<str>,
     pub structure: Structure,
     pub mentions: Vec<Mention>,
+    /// Known names glued into unknown ones (`DistilBERT`): not mentions, but
+    /// they keep numbers from being given to the wrong model.
+    pub shadows: Vec<std::ops::Range<usize>>,
     pub quantities: Vec<Quantity>,
     pub claims: Vec<Claim>,
     pub suppressions: Suppressions,
@@ -49,9 +52,16 @@ impl Analyzer {
     /// Runs the whole per-document pipeline. Never panics, whatever the text.
     pub fn analyze(&self, path: &Path, text: Arc<str>) -> DocumentAnalysis {
         let structure = markdown::parse(&text);
-        let mentions = self.matcher.find(&structure.masked);
+        let (mentions, shadows) = self.matcher.find_all(&structure.masked);
         let quantities = quantities::scan(&structure.masked);
-        let claims = claims::extract(&self.kb, &text, &structure, &mentions, &quantities);
+        let claims = claims::extract(
+            &self.kb,
+            &text,
+            &structure,
+            &mentions,
+            &shadows,
+            &quantities,
+        );
         let suppressions = Suppressions::from_comments(&text, &structure.comments);
         let mut local_findings = Vec::new();
         local_findings.extend(rules::kb_mismatch::check(&self.kb, path, &text, &claims));
@@ -69,6 +79,7 @@ impl Analyzer {
             text,
             structure,
             mentions,
+            shadows,
             quantities,
             claims,
             suppressions,
@@ -100,5 +111,68 @@ impl Analyzer {
             (a.path.as_path(), a.span.start, a.rule).cmp(&(b.path.as_path(), b.span.start, b.rule))
         });
         all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `LLMNOTES_DUMP=dir cargo test --lib dump -- --ignored --nocapture` prints the
+    /// findings for every note in a folder: a development aid.
+    #[test]
+    #[ignore]
+    #[allow(clippy::print_stdout)]
+    fn dump() {
+        let Ok(dir) = std::env::var("LLMNOTES_DUMP") else {
+            return;
+        };
+        let analyzer = Analyzer::new(Arc::new(Kb::embedded()), Config::default());
+        let mut docs = Vec::new();
+        let mut paths: Vec<_> = ignore::WalkBuilder::new(&dir)
+            .standard_filters(false)
+            .build()
+            .flatten()
+            .map(|e| e.into_path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .collect();
+        paths.sort();
+        for p in paths {
+            if let Ok(t) = std::fs::read_to_string(&p) {
+                docs.push(analyzer.analyze(&p, t.into()));
+            }
+        }
+        let refs: Vec<&DocumentAnalysis> = docs.iter().collect();
+        for d in &docs {
+            for c in &d.claims {
+                let idx = crate::text::LineIndex::new(&d.text);
+                let (l, _) = idx.position(&d.text, c.span.start, crate::text::Encoding::Chars);
+                let names: Vec<&str> = c
+                    .models
+                    .iter()
+                    .map(|(m, _)| analyzer.kb.model(*m).id.as_str())
+                    .collect();
+                println!(
+                    "CLAIM {}:{} {} {} = {}",
+                    d.path.display(),
+                    l + 1,
+                    names.join("+"),
+                    c.attribute,
+                    &d.text[c.span.clone()]
+                );
+            }
+        }
+        for f in analyzer.findings(&refs) {
+            let d = docs.iter().find(|d| d.path == f.path).unwrap();
+            let idx = crate::text::LineIndex::new(&d.text);
+            let (l, _) = idx.position(&d.text, f.span.start, crate::text::Encoding::Chars);
+            println!(
+                "{}:{} {} {}",
+                f.path.display(),
+                l + 1,
+                f.rule.code(),
+                f.message
+            );
+        }
     }
 }

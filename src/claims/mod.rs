@@ -2,16 +2,26 @@
 //!
 //! Scoping, in order: a table cell takes its model from its column or row header and
 //! its attribute from the other header; otherwise the attribute comes from a keyword
-//! near the number or from its unit, and the model from the nearest mention in the
-//! same sentence or list item, else the parent list item, else the enclosing
-//! heading. When two models are equally likely, no claim: precision beats recall.
+//! in the number's clause or from its unit, and the model from the mentions in the
+//! same sentence (then clause), else the enclosing list items, else the enclosing
+//! headings. When two models are equally likely, no claim: precision beats recall.
+//! A year or date in parentheses right after a name (`GPT2（2019）`) is a
+//! release-date claim (`dates.rs`).
+
+mod dates;
+mod keywords;
+mod subject;
+#[cfg(test)]
+mod tests;
 
 use std::ops::Range;
 
 use crate::kb::{Attribute, Kb, ModelId};
-use crate::markdown::Structure;
+use crate::markdown::{Container, Structure};
 use crate::mentions::Mention;
-use crate::quantities::{Date, Number, Quantity};
+use crate::quantities::{Date, Magnitude, Number, Quantity, QuantityKind, Unit};
+
+use keywords::{contains_ci, find_all_ci, ACTIVE_WORDS, ATTRIBUTE_KEYWORDS, BLOCKERS, DATA_WORDS};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClaimValue {
@@ -28,7 +38,7 @@ pub struct Claim {
     /// The subject: usually one model; several for a shorthand list (`GPT-1/2`),
     /// in which case the claim must fit at least one of them.
     pub models: Vec<(ModelId, Option<usize>)>,
-    /// The mention the model was taken from (for related information).
+    /// The mention the model was taken from.
     pub mention: Option<Range<usize>>,
     pub attribute: Attribute,
     pub value: ClaimValue,
@@ -36,11 +46,461 @@ pub struct Claim {
 
 /// Attaches quantities to models. Never panics.
 pub fn extract(
-    _kb: &Kb,
-    _text: &str,
-    _structure: &Structure,
-    _mentions: &[Mention],
-    _quantities: &[Quantity],
+    kb: &Kb,
+    text: &str,
+    structure: &Structure,
+    mentions: &[Mention],
+    shadows: &[Range<usize>],
+    quantities: &[Quantity],
 ) -> Vec<Claim> {
-    Vec::new()
+    let masked = structure.masked.as_str();
+    let mut subjects = subject::Subjects::new(kb, masked, structure, mentions, shadows);
+    subjects.set_quantities(quantities);
+    let mut used = vec![false; quantities.len()];
+    let mut claims = dates::release_claims(kb, masked, mentions, quantities, &mut used);
+    for (qi, q) in quantities.iter().enumerate() {
+        if used[qi]
+            || subjects.overlaps_mention(&q.span)
+            || is_reference_number(masked, &q.span)
+            || is_glued_size_list(masked, &q.span)
+        {
+            continue;
+        }
+        let Some(sentence) = subjects.sentence_at(q.span.start) else {
+            continue;
+        };
+        let found = match sentence.container {
+            Container::TableCell { table, row, col } => {
+                table_claim(&subjects, structure, masked, q, table, row, col)
+            }
+            _ => prose_claim(&subjects, masked, q, sentence),
+        };
+        if let Some((attribute, (mut models, mention))) = found {
+            // A size is a claim about the model, whichever size was named
+            // (`Qwen2 0.5B, 1.5B, 7B`).
+            if matches!(attribute, Attribute::Params | Attribute::ActiveParams) {
+                for m in &mut models {
+                    m.1 = None;
+                }
+            }
+            let Some(value) = claim_value(text, q, attribute) else {
+                continue;
+            };
+            if models.iter().all(|(m, _)| kb.model(*m).is_checkable()) {
+                claims.push(Claim {
+                    span: q.span.clone(),
+                    models,
+                    mention,
+                    attribute,
+                    value,
+                });
+            }
+        }
+    }
+    claims.sort_by_key(|c| c.span.start);
+    claims
+}
+
+type Subject = (Vec<(ModelId, Option<usize>)>, Option<Range<usize>>);
+
+fn prose_claim(
+    subjects: &subject::Subjects,
+    masked: &str,
+    q: &Quantity,
+    sentence: &crate::markdown::Sentence,
+) -> Option<(Attribute, Subject)> {
+    let clause = clause_around(masked, &sentence.span, &q.span);
+    let attribute = attribute_for(masked, &clause, &sentence.span, q)?;
+    if is_previous_value(masked, &clause, &q.span) {
+        return None;
+    }
+    let subject = subjects.for_sentence(sentence, &clause)?;
+    Some((attribute, subject))
+}
+
+fn table_claim(
+    subjects: &subject::Subjects,
+    structure: &Structure,
+    masked: &str,
+    q: &Quantity,
+    table: usize,
+    row: Option<usize>,
+    col: usize,
+) -> Option<(Attribute, Subject)> {
+    let t = structure.tables.get(table)?;
+    let row = row?;
+    if col == 0 {
+        return None;
+    }
+    let column_header = t.header.get(col)?.clone();
+    let row_header = t.rows.get(row)?.first()?.clone();
+    let cell = t.rows.get(row)?.get(col)?.clone();
+    // A cell listing several values (`60M/7B`) says which sizes were used, not
+    // what the model is.
+    if subjects.quantities_in(&cell) > 1 {
+        return None;
+    }
+    // Models across the top and attributes down the side, or the other way round.
+    for (model_cell, attr_cell) in [(&column_header, &row_header), (&row_header, &column_header)] {
+        if let Some(subject) = subjects.single_in(model_cell) {
+            let attribute = header_attribute(masked, attr_cell, &cell, q)
+                .or_else(|| attribute_for(masked, &cell, attr_cell, q))?;
+            if blocked(&masked[cell.clone()]) {
+                return None;
+            }
+            return Some((attribute, subject));
+        }
+    }
+    None
+}
+
+/// The attribute a header cell names, if the quantity fits it.
+fn header_attribute(
+    masked: &str,
+    header: &Range<usize>,
+    cell: &Range<usize>,
+    q: &Quantity,
+) -> Option<Attribute> {
+    let text = masked.get(header.clone())?;
+    let cell_text = masked.get(cell.clone()).unwrap_or("");
+    if blocked(text) {
+        return None;
+    }
+    let attr = ATTRIBUTE_KEYWORDS
+        .iter()
+        .find(|(k, _)| contains_ci(text, k))
+        .map(|(_, a)| *a)?;
+    refine(attr, cell_text, 0, text, q)
+}
+
+/// `/13B` in `baichuan-7B/13B`, `|7B` in `Gemma-2|7B`: sizes of sibling models
+/// listed after a name, not claims about it.
+fn is_glued_size_list(masked: &str, q: &Range<usize>) -> bool {
+    let before = masked[..q.start].trim_end();
+    let b = before.as_bytes();
+    let n = b.len();
+    let glued =
+        n >= 2 && matches!(b[n - 1], b'/' | b'|' | b'-' | b'_') && b[n - 2].is_ascii_alphanumeric();
+    // `3b)` or `1.` opening a heading or a sentence: an enumeration label.
+    let label = masked[q.end..].starts_with([')', '）'])
+        && !before.ends_with(['(', '（'])
+        && (before.is_empty() || before.ends_with(['\n', '#', ' ']));
+    glued || label
+}
+
+/// `图 11`, `Table 2`, `第 3 节`: a number that names a figure or a section.
+fn is_reference_number(masked: &str, q: &Range<usize>) -> bool {
+    let before = masked[..q.start].trim_end();
+    let lower: String = before
+        .chars()
+        .rev()
+        .take(8)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<String>()
+        .to_ascii_lowercase();
+    [
+        "图", "表", "第", "figure", "fig.", "table", "section", "sec.", "eq.", "equation", "#",
+    ]
+    .iter()
+    .any(|w| lower.ends_with(w))
+}
+
+/// The clause around a quantity: the sentence cut at clause punctuation.
+fn clause_around(masked: &str, sentence: &Range<usize>, q: &Range<usize>) -> Range<usize> {
+    const CUTS: &[char] = &['，', ',', '、', '+', '；', ';', '：', ':', '|'];
+    let s = &masked[sentence.start.min(q.start)..q.start];
+    let start = s
+        .char_indices()
+        .rev()
+        .find(|(_, c)| CUTS.contains(c))
+        .map_or(sentence.start, |(i, c)| sentence.start + i + c.len_utf8());
+    let e = &masked[q.end..sentence.end.max(q.end)];
+    let end = e
+        .char_indices()
+        .find(|(_, c)| CUTS.contains(c))
+        .map_or(sentence.end.max(q.end), |(i, _)| q.end + i);
+    start..end
+}
+
+fn blocked(text: &str) -> bool {
+    BLOCKERS.iter().any(|b| contains_ci(text, b))
+}
+
+/// The attribute of a quantity from its unit word or the nearest keyword in its
+/// clause, checked against what the quantity can be.
+fn attribute_for(
+    masked: &str,
+    clause: &Range<usize>,
+    wider: &Range<usize>,
+    q: &Quantity,
+) -> Option<Attribute> {
+    let text = masked.get(clause.clone())?;
+    let wider = masked.get(wider.clone()).unwrap_or(text);
+    if blocked(text) {
+        return None;
+    }
+    let number = match &q.kind {
+        QuantityKind::Number(n) => n,
+        QuantityKind::Range(_, n) => n,
+        QuantityKind::Date(_) => return None,
+    };
+    let from_unit = match number.unit {
+        Unit::Layers => Some(Attribute::Layers),
+        Unit::Heads => Some(Attribute::Heads),
+        Unit::Params => Some(Attribute::Params),
+        Unit::Documents => Some(Attribute::TrainingDocuments),
+        Unit::Percent => return None,
+        _ => None,
+    };
+    let attr = from_unit
+        .or_else(|| nearest_keyword(text, clause.start, &q.span))
+        .or(match (number.unit, number.magnitude) {
+            (Unit::Tokens, _) => Some(Attribute::TrainingTokens),
+            (Unit::Bytes, _) => Some(Attribute::TrainingBytes),
+            (Unit::None, Magnitude::B | Magnitude::M) => Some(Attribute::Params),
+            _ => None,
+        })?;
+    refine(
+        attr,
+        text,
+        q.span.start.saturating_sub(clause.start),
+        wider,
+        q,
+    )
+}
+
+/// The keyword nearest to the quantity in the clause, scanning left to right and
+/// taking the first (longest) keyword at each position.
+fn nearest_keyword(text: &str, base: usize, q: &Range<usize>) -> Option<Attribute> {
+    let mut best: Option<(usize, Attribute)> = None;
+    let mut taken: Vec<Range<usize>> = Vec::new();
+    // Longer keywords claim their text first (`隐藏层` before `层`).
+    let mut keywords: Vec<&(&str, Attribute)> = ATTRIBUTE_KEYWORDS.iter().collect();
+    keywords.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+    for (k, a) in keywords {
+        for at in find_all_ci(text, k) {
+            let span = base + at..base + at + k.len();
+            if taken
+                .iter()
+                .any(|t| t.start < span.end && span.start < t.end)
+            {
+                continue;
+            }
+            if span.start < q.end && q.start < span.end {
+                continue;
+            }
+            taken.push(span.clone());
+            let dist = if span.end <= q.start {
+                q.start - span.end
+            } else {
+                span.start.saturating_sub(q.end)
+            };
+            if best.is_none_or(|(d, _)| dist < d) {
+                best = Some((dist, *a));
+            }
+        }
+    }
+    best.map(|(_, a)| a)
+}
+
+/// Adjusts a keyword's attribute to the quantity (data in tokens vs bytes, active
+/// parameters) and rejects quantities that cannot be that attribute.
+fn refine(
+    attr: Attribute,
+    clause: &str,
+    clause_offset: usize,
+    wider: &str,
+    q: &Quantity,
+) -> Option<Attribute> {
+    let (lo_n, hi_n) = match &q.kind {
+        QuantityKind::Number(n) => (n, n),
+        QuantityKind::Range(a, b) => (a, b),
+        QuantityKind::Date(_) => return None,
+    };
+    let n = hi_n;
+    let has_data_word = DATA_WORDS.iter().any(|w| contains_ci(wider, w));
+    let attr = match attr {
+        Attribute::TrainingBytes | Attribute::TrainingTokens => match n.unit {
+            Unit::Tokens => Attribute::TrainingTokens,
+            Unit::Bytes => Attribute::TrainingBytes,
+            Unit::Documents => Attribute::TrainingDocuments,
+            Unit::None if matches!(n.magnitude, Magnitude::G | Magnitude::T | Magnitude::P) => {
+                Attribute::TrainingBytes
+            }
+            _ => return None,
+        },
+        Attribute::Params | Attribute::ActiveParams if says_active(clause, clause_offset) => {
+            Attribute::ActiveParams
+        }
+        Attribute::ActiveParams => Attribute::Params,
+        a => a,
+    };
+    let v = n.value;
+    let integer = v.fract() == 0.0;
+    let ok = match attr {
+        Attribute::Params | Attribute::ActiveParams => {
+            matches!(n.unit, Unit::None | Unit::Params)
+                && !matches!(n.magnitude, Magnitude::None | Magnitude::G | Magnitude::P)
+                && v >= 1e6
+        }
+        Attribute::Context => {
+            matches!(n.unit, Unit::None | Unit::Tokens)
+                && matches!(
+                    n.magnitude,
+                    Magnitude::None | Magnitude::K | Magnitude::M | Magnitude::Wan
+                )
+                && (128.0..=1e8).contains(&v)
+        }
+        Attribute::Layers => {
+            matches!(n.unit, Unit::None | Unit::Layers)
+                && n.magnitude == Magnitude::None
+                && integer
+                && (1.0..=1000.0).contains(&v)
+        }
+        Attribute::Hidden => {
+            matches!(n.unit, Unit::None)
+                && n.magnitude == Magnitude::None
+                && integer
+                && (64.0..=200_000.0).contains(&v)
+        }
+        Attribute::Heads | Attribute::KvHeads => {
+            matches!(n.unit, Unit::None | Unit::Heads)
+                && n.magnitude == Magnitude::None
+                && integer
+                && (1.0..=1000.0).contains(&v)
+        }
+        Attribute::Vocab => {
+            matches!(n.unit, Unit::None)
+                && !matches!(
+                    n.magnitude,
+                    Magnitude::B | Magnitude::G | Magnitude::T | Magnitude::P | Magnitude::Yi
+                )
+                && (1000.0..=1e7).contains(&v)
+        }
+        Attribute::TrainingTokens => has_data_word && v >= 1e8,
+        Attribute::TrainingBytes => has_data_word && v >= 1e6,
+        Attribute::TrainingDocuments => v >= 1000.0,
+        Attribute::Released => false,
+    };
+    // Both ends of a range must be the same kind of thing.
+    let ok = ok && (lo_n.unit == n.unit || lo_n.unit == Unit::None);
+    ok.then_some(attr)
+}
+
+/// Whether the nearest of `激活/active` and `总/total` to the number is `active`.
+fn says_active(clause: &str, digit: usize) -> bool {
+    let dist = |words: &[&str]| {
+        words
+            .iter()
+            .flat_map(|w| find_all_ci(clause, w).map(move |i| (i, i + w.len())))
+            .map(|(s, e)| if e <= digit { digit - e } else { s - digit })
+            .min()
+    };
+    match (dist(ACTIVE_WORDS), dist(&["total", "总"])) {
+        (Some(a), Some(t)) => a < t,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// `从 512 改为 1024`, `from 18T to 36T`: the first number is a previous value,
+/// often another model's, so it makes no claim.
+fn is_previous_value(masked: &str, clause: &Range<usize>, q: &Range<usize>) -> bool {
+    let before = masked.get(clause.start..q.start).unwrap_or("");
+    let after = masked.get(q.end..clause.end).unwrap_or("");
+    let before = before.trim_end();
+    let from = before.ends_with('从')
+        || before.ends_with('由')
+        || before.ends_with("的")
+        || before.to_ascii_lowercase().ends_with("from");
+    let to = [
+        "改为",
+        "到",
+        "增加到",
+        "扩展到",
+        "提升到",
+        "扩展至",
+        "增至",
+        "变为",
+        " to ",
+    ]
+    .iter()
+    .any(|w| contains_ci(after, w));
+    from && to
+}
+
+/// The claim's value, with the precision of letter magnitudes made exact to the
+/// digits written (`70B` means 69.5–70.5B, not 65–75B).
+fn claim_value(text: &str, q: &Quantity, attr: Attribute) -> Option<ClaimValue> {
+    let written = text.get(q.span.clone()).unwrap_or("");
+    match &q.kind {
+        QuantityKind::Number(n) => Some(ClaimValue::Number(tighten(n, written, attr))),
+        QuantityKind::Range(a, b) => {
+            let (left, right) = split_range_text(written);
+            Some(ClaimValue::Range(
+                tighten(a, left, attr),
+                tighten(b, right, attr),
+            ))
+        }
+        QuantityKind::Date(d) => Some(ClaimValue::Date(*d)),
+    }
+}
+
+fn split_range_text(written: &str) -> (&str, &str) {
+    let cut = written
+        .char_indices()
+        .skip(1)
+        .find(|(_, c)| matches!(c, '-' | '–' | '—' | '~' | '～' | '〜' | '－' | '到' | '至'))
+        .map(|(i, _)| i);
+    match cut {
+        Some(i) => (&written[..i], &written[i..]),
+        None => (written, written),
+    }
+}
+
+/// The digits of a written number (`1.17` in `1.17 亿`, `2,304` in `2,304万`).
+pub fn leading_digits(written: &str) -> &str {
+    let start = written
+        .find(|c: char| c.is_ascii_digit())
+        .unwrap_or(written.len());
+    let rest = &written[start..];
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .unwrap_or(rest.len());
+    rest[..end].trim_end_matches(['.', ','])
+}
+
+fn tighten(n: &Number, written: &str, attr: Attribute) -> Number {
+    let letter = matches!(
+        n.magnitude,
+        Magnitude::K | Magnitude::M | Magnitude::B | Magnitude::G | Magnitude::T | Magnitude::P
+    ) || n.unit == Unit::Bytes;
+    if attr == Attribute::Context {
+        return n.clone();
+    }
+    // Powers of 1024 are a context-window habit (128K = 131072), not a data size's.
+    let n = &Number {
+        binary: None,
+        ..n.clone()
+    };
+    if !letter || n.approx {
+        return n.clone();
+    }
+    let digits = leading_digits(written).replace(',', "");
+    let Ok(shown) = digits.parse::<f64>() else {
+        return n.clone();
+    };
+    if shown <= 0.0 {
+        return n.clone();
+    }
+    let mult = n.value / shown;
+    let decimals = digits.split('.').nth(1).map_or(0, |d| d.len()) as i32;
+    let half = 0.5 * 10f64.powi(-decimals) * mult;
+    Number {
+        lo: n.value - half,
+        hi: n.value + half,
+        ..n.clone()
+    }
 }

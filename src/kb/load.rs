@@ -269,6 +269,7 @@ fn convert_model(
             .collect(),
         kind,
         case_sensitive: raw.case_sensitive.unwrap_or(false),
+        generic: raw.generic.unwrap_or(false),
         org: raw.org,
         released,
         architecture,

@@ -9,6 +9,7 @@
 mod date;
 mod load;
 mod schema;
+mod validate;
 mod value;
 
 use std::collections::HashMap;
@@ -18,6 +19,7 @@ use std::path::PathBuf;
 
 pub use date::KbDate;
 pub use load::{load_sources, KbError};
+pub use validate::{stats, validate, validate_sources, FieldStats, KbStats};
 pub use value::format_value;
 
 /// Where a KB file came from.
@@ -214,6 +216,9 @@ pub struct KbModel {
     /// Match the name and aliases only with their exact letter case (for names that
     /// are also English words: OPT, BLOOM, PaLM).
     pub case_sensitive: bool,
+    /// The name is also a generic term (Transformer, Seq2Seq): mentions are
+    /// recognised and dated, but never taken as the subject of a number.
+    pub generic: bool,
     pub org: Option<String>,
     pub released: Option<Fact>,
     pub architecture: Option<String>,

@@ -26,6 +26,7 @@ pub struct Model {
     pub misspellings: Vec<Spanned<String>>,
     pub kind: Option<Spanned<String>>,
     pub case_sensitive: Option<bool>,
+    pub generic: Option<bool>,
     pub org: Option<String>,
     pub released: Option<Spanned<String>>,
     pub released_source: Option<String>,

@@ -7,6 +7,7 @@
 pub mod conflict;
 pub mod date_mismatch;
 pub mod kb_mismatch;
+pub mod matching;
 pub mod spelling;
 pub mod suppress;
 pub mod unknown_model;

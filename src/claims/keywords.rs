@@ -1,0 +1,186 @@
+//! Words that say what a number is about, in Chinese and English, and words that
+//! say it is about something else (a component, a batch, a GPU).
+
+use crate::kb::Attribute;
+
+/// (keyword, attribute). Matched case-insensitively on ASCII; longer keywords are
+/// listed before the shorter ones they contain.
+pub const ATTRIBUTE_KEYWORDS: &[(&str, Attribute)] = &[
+    // Parameters
+    ("参数量", Attribute::Params),
+    ("参数规模", Attribute::Params),
+    ("参数数量", Attribute::Params),
+    ("模型参数", Attribute::Params),
+    ("参数", Attribute::Params),
+    ("parameters", Attribute::Params),
+    ("parameter", Attribute::Params),
+    ("params", Attribute::Params),
+    ("模型大小", Attribute::Params),
+    ("model size", Attribute::Params),
+    // Context window
+    ("上下文长度", Attribute::Context),
+    ("上下文窗口", Attribute::Context),
+    ("上下文", Attribute::Context),
+    ("context length", Attribute::Context),
+    ("context window", Attribute::Context),
+    ("context", Attribute::Context),
+    ("输入序列", Attribute::Context),
+    ("序列长度", Attribute::Context),
+    ("输入长度", Attribute::Context),
+    ("最大长度", Attribute::Context),
+    ("sequence length", Attribute::Context),
+    ("max_position_embeddings", Attribute::Context),
+    ("n_ctx", Attribute::Context),
+    ("窗口", Attribute::Context),
+    // Layers
+    ("层数", Attribute::Layers),
+    ("模型深度", Attribute::Layers),
+    ("num_hidden_layers", Attribute::Layers),
+    ("n_layer", Attribute::Layers),
+    ("layers", Attribute::Layers),
+    ("layer", Attribute::Layers),
+    ("层", Attribute::Layers),
+    // KV heads (before heads)
+    ("num_key_value_heads", Attribute::KvHeads),
+    ("kv heads", Attribute::KvHeads),
+    ("kv头", Attribute::KvHeads),
+    ("kv 头", Attribute::KvHeads),
+    // Heads
+    ("注意力头", Attribute::Heads),
+    ("头数", Attribute::Heads),
+    ("head数", Attribute::Heads),
+    ("num_attention_heads", Attribute::Heads),
+    ("n_head", Attribute::Heads),
+    ("attention heads", Attribute::Heads),
+    ("heads", Attribute::Heads),
+    ("个头", Attribute::Heads),
+    // Hidden size
+    ("隐藏层维度", Attribute::Hidden),
+    ("隐藏维度", Attribute::Hidden),
+    ("隐层维度", Attribute::Hidden),
+    ("隐藏层大小", Attribute::Hidden),
+    ("隐藏层", Attribute::Hidden),
+    ("隐藏", Attribute::Hidden),
+    ("模型维度", Attribute::Hidden),
+    ("hidden size", Attribute::Hidden),
+    ("hidden_size", Attribute::Hidden),
+    ("hidden dimension", Attribute::Hidden),
+    ("hidden", Attribute::Hidden),
+    ("d_model", Attribute::Hidden),
+    ("n_embd", Attribute::Hidden),
+    // Vocabulary
+    ("词表大小", Attribute::Vocab),
+    ("词汇表", Attribute::Vocab),
+    ("词表", Attribute::Vocab),
+    ("词汇量", Attribute::Vocab),
+    ("vocab_size", Attribute::Vocab),
+    ("vocabulary", Attribute::Vocab),
+    ("vocab", Attribute::Vocab),
+    // Training data (bytes or tokens: the unit decides)
+    ("预训练数据", Attribute::TrainingBytes),
+    ("训练数据", Attribute::TrainingBytes),
+    ("实验数据", Attribute::TrainingBytes),
+    ("数据量", Attribute::TrainingBytes),
+    ("数据集", Attribute::TrainingBytes),
+    ("语料", Attribute::TrainingBytes),
+    ("数据", Attribute::TrainingBytes),
+    ("training data", Attribute::TrainingBytes),
+    ("trained on", Attribute::TrainingBytes),
+    ("dataset", Attribute::TrainingBytes),
+    ("corpus", Attribute::TrainingBytes),
+    ("data", Attribute::TrainingBytes),
+];
+
+/// Words that mark a number as being about a part of the model or something other
+/// than the model's own facts; a clause with one of them yields no claim.
+pub const BLOCKERS: &[&str] = &[
+    "embedding",
+    "嵌入",
+    "每层",
+    "per layer",
+    "ffn",
+    "中间层",
+    "intermediate",
+    "专家",
+    "expert",
+    "batch",
+    "批",
+    "显存",
+    "内存",
+    "memory",
+    "gpu",
+    "tpu",
+    "a100",
+    "h100",
+    "吞吐",
+    "throughput",
+    "速度",
+    "speed",
+    "成本",
+    "cost",
+    "$",
+    "美元",
+    "小时",
+    "hours",
+    "天",
+    "days",
+    "步",
+    "steps",
+    "epoch",
+    "倍",
+    "times",
+    "%",
+    "分别",
+    "respectively",
+    "lora",
+    "验证",
+    "validation",
+    "阶段",
+    "stage",
+    "vram",
+    "requires",
+    "推荐",
+    "recommended",
+    "rank",
+    "微调数据",
+    "sft",
+    "奖励",
+    "reward",
+    "引用",
+    "cited",
+    "citations",
+];
+
+/// Words marking an active-parameter count (MoE).
+pub const ACTIVE_WORDS: &[&str] = &["激活", "active", "activated"];
+
+/// Words marking a training-data statement, needed before a bare byte size or
+/// token count is read as the model's training data.
+pub const DATA_WORDS: &[&str] = &[
+    "数据", "语料", "训练", "token", "data", "corpus", "trained", "webtext", "文本", "text",
+];
+
+/// Whether `haystack` contains `needle`, ASCII case-insensitively.
+pub fn contains_ci(haystack: &str, needle: &str) -> bool {
+    find_ci(haystack, needle).is_some()
+}
+
+/// Byte offset of the first ASCII-case-insensitive occurrence of `needle`.
+pub fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
+    let h = haystack.as_bytes();
+    let n = needle.as_bytes();
+    if n.is_empty() || n.len() > h.len() {
+        return None;
+    }
+    (0..=h.len() - n.len()).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
+/// All occurrences, for choosing the nearest.
+pub fn find_all_ci<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let h = haystack.as_bytes();
+    let n = needle.as_bytes();
+    let last = h.len().checked_sub(n.len());
+    (0..=last.unwrap_or(0))
+        .filter(move |_| last.is_some() && !n.is_empty())
+        .filter(move |&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+}

@@ -1,0 +1,290 @@
+//! Which model a number is about: mentions in the sentence, then the clause, then
+//! the enclosing list items, then the enclosing headings. A mention used as a point
+//! of comparison (`与 GPT1 基本一致`, `than GPT-3`) is never the subject.
+
+use std::ops::Range;
+
+use crate::kb::Kb;
+use crate::markdown::{Container, Sentence, Structure};
+use crate::mentions::Mention;
+
+use super::Subject;
+
+pub(super) struct Subjects<'a> {
+    structure: &'a Structure,
+    mentions: &'a [Mention],
+    shadows: &'a [Range<usize>],
+    quantities_starts: Vec<usize>,
+    role: Vec<Role>,
+}
+
+/// What a mention can be for a number near it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A candidate subject.
+    Subject,
+    /// A point of comparison or a generic word: as if absent.
+    Ignore,
+    /// A bare family name (`Qwen`, `Llama`): never the subject, but it makes the
+    /// subject uncertain.
+    Block,
+}
+
+impl<'a> Subjects<'a> {
+    pub(super) fn new(
+        kb: &Kb,
+        masked: &'a str,
+        structure: &'a Structure,
+        mentions: &'a [Mention],
+        shadows: &'a [Range<usize>],
+    ) -> Subjects<'a> {
+        // Generic names (Transformer), bare family names (`Qwen` where Qwen2,
+        // Qwen3... exist) and comparison points never carry a number.
+        let families = versioned_stems(kb);
+        let role = mentions
+            .iter()
+            .map(|m| {
+                if kb.model(m.model).generic || is_reference(masked, m) {
+                    Role::Ignore
+                } else if is_bare_family(masked, m, &families) {
+                    Role::Block
+                } else {
+                    Role::Subject
+                }
+            })
+            .collect();
+        Subjects {
+            structure,
+            mentions,
+            shadows,
+            quantities_starts: Vec::new(),
+            role,
+        }
+    }
+
+    pub(super) fn overlaps_mention(&self, span: &Range<usize>) -> bool {
+        let i = self.mentions.partition_point(|m| m.span.end <= span.start);
+        self.mentions
+            .get(i)
+            .is_some_and(|m| m.span.start < span.end)
+    }
+
+    pub(super) fn sentence_at(&self, offset: usize) -> Option<&'a Sentence> {
+        let s = &self.structure.sentences;
+        let i = s.partition_point(|x| x.span.end <= offset);
+        s.get(i).filter(|x| x.span.start <= offset)
+    }
+
+    /// The distinct subjects among the non-reference mentions inside `range`: a
+    /// shorthand group is one subject; one model named with different variants
+    /// is one subject without a variant.
+    fn subjects_in(&self, range: &Range<usize>) -> Vec<Subject> {
+        let lo = self
+            .mentions
+            .partition_point(|m| m.span.start < range.start);
+        let hi = self.mentions.partition_point(|m| m.span.start < range.end);
+        let mut out: Vec<(Option<u32>, Subject)> = Vec::new();
+        for (i, m) in self.mentions[lo..hi].iter().enumerate() {
+            if self.role[lo + i] != Role::Subject || m.span.end > range.end {
+                continue;
+            }
+            if let Some(g) = m.group {
+                if let Some((_, (models, _))) = out.iter_mut().find(|(og, _)| *og == Some(g)) {
+                    models.push((m.model, m.variant));
+                    continue;
+                }
+                out.push((Some(g), (vec![(m.model, m.variant)], Some(m.span.clone()))));
+                continue;
+            }
+            let same = out
+                .iter_mut()
+                .find(|(g, (models, _))| g.is_none() && models[0].0 == m.model);
+            match same {
+                Some((_, (models, _))) => {
+                    if models[0].1 != m.variant {
+                        models[0].1 = None;
+                    }
+                }
+                None => out.push((None, (vec![(m.model, m.variant)], Some(m.span.clone())))),
+            }
+        }
+        out.into_iter().map(|(_, s)| s).collect()
+    }
+
+    /// How many shadows (unknown compound names) and bare family names lie in
+    /// `range`.
+    fn shadows_in(&self, range: &Range<usize>) -> usize {
+        let lo = self.shadows.partition_point(|s| s.start < range.start);
+        let hi = self.shadows.partition_point(|s| s.start < range.end);
+        let mlo = self
+            .mentions
+            .partition_point(|m| m.span.start < range.start);
+        let mhi = self.mentions.partition_point(|m| m.span.start < range.end);
+        let blocking = (mlo..mhi).filter(|&i| self.role[i] == Role::Block).count();
+        hi - lo + blocking
+    }
+
+    /// The subjects in `range`, and whether an unknown name competes with them.
+    fn candidates(&self, range: &Range<usize>) -> (Vec<Subject>, bool) {
+        (self.subjects_in(range), self.shadows_in(range) > 0)
+    }
+
+    /// The one subject named in `range`, if exactly one is and no unknown name
+    /// competes with it.
+    pub(super) fn single_in(&self, range: &Range<usize>) -> Option<Subject> {
+        let (mut s, shadowed) = self.candidates(range);
+        (s.len() == 1 && !shadowed).then(|| s.remove(0))
+    }
+
+    pub(super) fn set_quantities(&mut self, quantities: &[crate::quantities::Quantity]) {
+        self.quantities_starts = quantities.iter().map(|q| q.span.start).collect();
+    }
+
+    /// How many quantities start inside `range`.
+    pub(super) fn quantities_in(&self, range: &Range<usize>) -> usize {
+        let lo = self.quantities_starts.partition_point(|&s| s < range.start);
+        let hi = self.quantities_starts.partition_point(|&s| s < range.end);
+        hi - lo
+    }
+
+    pub(super) fn for_sentence(
+        &self,
+        sentence: &Sentence,
+        clause: &Range<usize>,
+    ) -> Option<Subject> {
+        let (mut here, shadowed) = self.candidates(&sentence.span);
+        match (here.len(), shadowed) {
+            (1, false) => return Some(here.remove(0)),
+            (0, false) => {}
+            _ => return self.single_in(clause),
+        }
+        if let Container::ListItem(mut item) = sentence.container {
+            loop {
+                let li = self.structure.list_items.get(item)?;
+                match self.candidates(&li.lead) {
+                    (mut s, false) if s.len() == 1 => return Some(s.remove(0)),
+                    (s, false) if s.is_empty() => {}
+                    _ => return None,
+                }
+                match li.parent {
+                    Some(p) => item = p,
+                    None => break,
+                }
+            }
+        }
+        let mut heading = sentence.heading;
+        while let Some(h) = heading {
+            let hd = self.structure.headings.get(h)?;
+            match self.candidates(&hd.text_span) {
+                (mut s, false) if s.len() == 1 => return Some(s.remove(0)),
+                (s, false) if s.is_empty() => {}
+                _ => return None,
+            }
+            heading = hd.parent;
+        }
+        None
+    }
+}
+
+/// A mention introduced as a point of comparison or a base.
+fn is_reference(masked: &str, m: &Mention) -> bool {
+    const BEFORE: &[&str] = &[
+        "由",
+        "比",
+        "较",
+        "相比",
+        "相比于",
+        "对比",
+        "类似",
+        "类似于",
+        "基于",
+        "继承",
+        "沿用",
+        "不同于",
+        "区别于",
+        "than",
+        "like",
+        "versus",
+        "vs",
+        "vs.",
+        "compared to",
+        "compared with",
+        "based on",
+        "unlike",
+        "over",
+        "from",
+    ];
+    const AFTER: &[&str] = &[
+        "相比",
+        "一致",
+        "类似",
+        "相同",
+        "一样",
+        "不同",
+        "区别",
+        "对比",
+        "基础上",
+        "的基础",
+    ];
+    let start = floor_char(masked, m.span.start.saturating_sub(18));
+    let before = masked[start..m.span.start].trim_end();
+    let before_lower = before.to_ascii_lowercase();
+    if BEFORE.iter().any(|w| {
+        before_lower.ends_with(w)
+            && (!w.is_ascii()
+                || before_lower.len() == w.len()
+                || !before_lower.as_bytes()[before_lower.len() - w.len() - 1]
+                    .is_ascii_alphanumeric())
+    }) {
+        return true;
+    }
+    let end = ceil_char(masked, (m.span.end + 18).min(masked.len()));
+    let after = &masked[m.span.end..end];
+    let with_and = before.ends_with('与') || before.ends_with('和') || before.ends_with('跟');
+    if with_and && AFTER.iter().any(|w| after.contains(w)) {
+        return true;
+    }
+    let after_trim = after.trim_start();
+    ["的基础上", "基础上"]
+        .iter()
+        .any(|w| after_trim.starts_with(w))
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Stems (`qwen`, `llama`, `gemma`) that some KB name continues with a version.
+fn versioned_stems(kb: &Kb) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    for m in kb.models() {
+        for name in std::iter::once(&m.name).chain(m.aliases.iter()) {
+            let f = crate::kb::fold(name);
+            let stem: String = f.chars().take_while(|c| c.is_ascii_lowercase()).collect();
+            if !stem.is_empty() && f[stem.len()..].starts_with(|c: char| c.is_ascii_digit()) {
+                out.insert(stem);
+            }
+        }
+    }
+    out
+}
+
+/// A mention written as a bare family name (`Qwen`, `Llama`), which notes use for
+/// the whole family as often as for its first model.
+fn is_bare_family(masked: &str, m: &Mention, families: &std::collections::HashSet<String>) -> bool {
+    let Some(written) = masked.get(m.span.clone()) else {
+        return false;
+    };
+    let folded = crate::kb::fold(written);
+    folded.chars().all(|c| c.is_ascii_lowercase()) && families.contains(&folded)
+}

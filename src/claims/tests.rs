@@ -1,0 +1,216 @@
+//! Claims through the whole per-document pipeline, on a small KB of its own.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::analysis::Analyzer;
+use crate::config::Config;
+use crate::kb::{load_sources, KbOrigin, KbSource};
+
+use super::ClaimValue;
+
+fn analyzer() -> Analyzer {
+    let text = r#"
+[[model]]
+id = "gpt-1"
+name = "GPT-1"
+[[model]]
+id = "gpt-2"
+name = "GPT-2"
+[[model.variants]]
+name = "XL"
+[[model]]
+id = "gpt-3"
+name = "GPT-3"
+[[model]]
+id = "bert"
+name = "BERT"
+[[model.variants]]
+name = "base"
+[[model]]
+id = "llama"
+name = "LLaMA"
+aliases = ["LLaMA-1"]
+[[model]]
+id = "llama-3.1"
+name = "Llama 3.1"
+[[model]]
+id = "llama-3.2"
+name = "Llama 3.2"
+[[model]]
+id = "qwen2.5"
+name = "Qwen2.5"
+[[model]]
+id = "qwen3"
+name = "Qwen3"
+[[model]]
+id = "transformer"
+name = "Transformer"
+generic = true
+"#;
+    let (kb, errors) = load_sources(&[KbSource {
+        origin: KbOrigin::Embedded("test.toml".into()),
+        text: text.into(),
+    }]);
+    assert!(errors.is_empty(), "{errors:?}");
+    Analyzer::new(Arc::new(kb), Config::default())
+}
+
+/// Renders each claim as `model attribute = written`.
+fn claims(md: &str) -> Vec<String> {
+    let a = analyzer();
+    let doc = a.analyze(Path::new("t.md"), md.into());
+    doc.claims
+        .iter()
+        .map(|c| {
+            let models: Vec<String> = c
+                .models
+                .iter()
+                .map(|(m, v)| {
+                    let m = a.kb.model(*m);
+                    match v {
+                        Some(v) => format!("{}/{}", m.id, m.variants[*v].name),
+                        None => m.id.clone(),
+                    }
+                })
+                .collect();
+            let kind = match c.value {
+                ClaimValue::Range(..) => " (range)",
+                _ => "",
+            };
+            format!(
+                "{} {} = {}{kind}",
+                models.join("+"),
+                c.attribute,
+                &md[c.span.clone()]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn keyword_and_unit_in_a_list_under_a_model() {
+    let md = "- GPT1（2018）：\n  - 模型结构：模型采用 12 层 Transformer decoder-only 结构\n    - 包含 12 层自注意力模块，隐藏维度 768，12 个注意力头，参数量约 1.17 亿。\n";
+    assert_eq!(
+        claims(md),
+        [
+            "gpt-1 released = 2018",
+            "gpt-1 layers = 12 层",
+            "gpt-1 layers = 12 层",
+            "gpt-1 hidden = 768",
+            "gpt-1 heads = 12 个注意力头",
+            "gpt-1 params = 1.17 亿",
+        ]
+    );
+}
+
+#[test]
+fn comparison_mentions_are_not_subjects_and_previous_values_make_no_claim() {
+    let md = "- GPT2（2019）：\n  - 模型结构：与 GPT1 基本一致，输入序列从 512 改为 1024，有 48 层\n  - 实验数据：来自 Reddit，共 800 万个文档、40GB；与 GPT1 相比\n";
+    assert_eq!(
+        claims(md),
+        [
+            "gpt-2 released = 2019",
+            "gpt-2 context = 1024",
+            "gpt-2 layers = 48 层",
+            "gpt-2 training_documents = 800 万个文档",
+            "gpt-2 training_bytes = 40GB",
+        ]
+    );
+}
+
+#[test]
+fn data_sizes_in_tokens_and_bytes() {
+    let md = "GPT3 数据量达 45T（清洗后 570G），最大模型参数为 1750 亿。\n\nQwen3 预训练数据从18T tokens扩展到36T tokens。\n";
+    assert_eq!(
+        claims(md),
+        [
+            "gpt-3 training_bytes = 45T",
+            "gpt-3 training_bytes = 570G",
+            "gpt-3 params = 1750 亿",
+            "qwen3 training_tokens = 36T tokens",
+        ]
+    );
+}
+
+#[test]
+fn table_headers_give_model_and_attribute() {
+    let md = "| 方面 | GPT-1 | GPT-2 |\n|---|---|---|\n| 参数量 | 1.17 亿 | 15 亿（最大版本） |\n| 数据集 | BooksCorpus（7GB） | WebText（45GB） |\n| 训练范式 | 预训练 + 微调 | zero-shot |\n";
+    assert_eq!(
+        claims(md),
+        [
+            "gpt-1 params = 1.17 亿",
+            "gpt-2 params = 15 亿",
+            "gpt-1 training_bytes = 7GB",
+            "gpt-2 training_bytes = 45GB",
+        ]
+    );
+}
+
+#[test]
+fn shorthand_lists_claim_for_the_group_and_ranges_are_ranges() {
+    let md = "- LLama-3.1,3.2: 8B-405B+预训练+指令微调+DPO+1321上下文\n- LLaMA-1: 7B-65B+预训练+2K上下文\n";
+    assert_eq!(
+        claims(md),
+        [
+            "llama-3.1+llama-3.2 params = 8B-405B (range)",
+            "llama-3.1+llama-3.2 context = 1321",
+            "llama params = 7B-65B (range)",
+            "llama context = 2K",
+        ]
+    );
+}
+
+#[test]
+fn components_and_ambiguity_make_no_claim() {
+    // A part of the model, not the model.
+    assert_eq!(
+        claims("BERT 的 Embedding 层需要的参数数量大约为 2,304万。"),
+        Vec::<String>::new()
+    );
+    // Two models, one number: no claim.
+    assert_eq!(
+        claims("GPT-2 和 GPT-3 都有 2048 的上下文。"),
+        Vec::<String>::new()
+    );
+    // A number with no attribute.
+    assert_eq!(claims("GPT-2 训练了 40 个 epoch。"), Vec::<String>::new());
+    // Generic names are never the subject.
+    assert_eq!(claims("一个 12 层的 Transformer。"), Vec::<String>::new());
+    // Code is not prose.
+    assert_eq!(claims("GPT-2 `context = 999`\n"), Vec::<String>::new());
+}
+
+#[test]
+fn variant_mentions_bind_their_variant() {
+    assert_eq!(
+        claims("BERT-base 的隐藏维度是 768。"),
+        ["bert/base hidden = 768"]
+    );
+}
+
+#[test]
+fn headings_scope_paragraphs_and_dates_follow_names() {
+    let md = "## GPT-2 XL\n\n共有 48 层。\n\n### Transformer - 2017\n\n2018年6月份GPT-1发布。\n";
+    assert_eq!(
+        claims(md),
+        [
+            "gpt-2/XL layers = 48 层",
+            "transformer released = 2017",
+            "gpt-1 released = 2018年6月份",
+        ]
+    );
+}
+
+#[test]
+fn letter_magnitudes_are_exact_to_their_digits() {
+    let a = analyzer();
+    let doc = a.analyze(
+        Path::new("t.md"),
+        "GPT-2 的训练数据 40GB。DeepSeek 70B 参数。".into(),
+    );
+    let ClaimValue::Number(n) = &doc.claims[0].value else {
+        panic!("{:?}", doc.claims);
+    };
+    assert_eq!((n.lo, n.hi), (39.5e9, 40.5e9));
+}
