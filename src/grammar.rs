@@ -28,7 +28,7 @@ pub const GRAMMAR_SCOPE: &str = "llmnotes.markdown.injection";
 
 /// Separators folded inside names (see `kb::is_fold_separator`): ASCII space,
 /// hyphen, underscore, no-break space, and the Unicode hyphens and en dash.
-const SEPARATOR: &str = r"[-_ \x{00A0}\x{2010}\x{2011}\x{2013}]?";
+const SEPARATOR: &str = r"[-_ \x{A0}\x{2010}-\x{2013}]?";
 
 /// The whole grammar as pretty JSON with a trailing newline.
 pub fn textmate_grammar(kb: &Kb) -> String {
@@ -63,8 +63,25 @@ pub fn textmate_grammar(kb: &Kb) -> String {
 /// Alternatives are ordered longest first, so `GPT-3.5` is tried before `GPT-3`;
 /// the look-ahead also refuses to stop before `.5`, a digit or a letter.
 pub fn model_pattern(kb: &Kb) -> String {
-    // (literal length, alternative) — sorted by length descending, then text.
-    let mut alternatives: BTreeSet<(std::cmp::Reverse<usize>, String)> = BTreeSet::new();
+    let alternation: Vec<String> = model_alternatives(kb)
+        .into_iter()
+        .map(|(_, alt)| alt)
+        .collect();
+    if alternation.is_empty() {
+        // An empty KB: a pattern that never matches.
+        return "(?!)".to_string();
+    }
+    format!(
+        r"(?<![A-Za-z0-9_])(?:{})(?![A-Za-z0-9_]|[-.][A-Za-z0-9])",
+        alternation.join("|")
+    )
+}
+
+/// The alternatives of `model_pattern` in order, each with the name it matches:
+/// longest folded name first (separators do not count, since they are optional),
+/// then by name; one alternative per distinct regex.
+pub fn model_alternatives(kb: &Kb) -> Vec<(String, String)> {
+    let mut alternatives: Vec<(String, String)> = Vec::new();
     for model in kb.models() {
         let mut variant_labels: Vec<&str> = model
             .variants
@@ -74,7 +91,7 @@ pub fn model_pattern(kb: &Kb) -> String {
             })
             .filter(|l| !l.trim().is_empty())
             .collect();
-        variant_labels.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+        variant_labels.sort_by(|a, b| folded_len(b).cmp(&folded_len(a)).then(a.cmp(b)));
         variant_labels.dedup();
         let variants = if variant_labels.is_empty() {
             String::new()
@@ -94,30 +111,26 @@ pub fn model_pattern(kb: &Kb) -> String {
             } else {
                 format!("(?i:{body}){variants}")
             };
-            alternatives.insert((std::cmp::Reverse(name.chars().count()), alternative));
+            alternatives.push((name.to_string(), alternative));
         }
     }
     for ambiguous in &kb.ambiguous {
         let body = name_pattern(&ambiguous.alias);
-        alternatives.insert((
-            std::cmp::Reverse(ambiguous.alias.chars().count()),
-            format!("(?i:{body})"),
-        ));
+        alternatives.push((ambiguous.alias.clone(), format!("(?i:{body})")));
     }
+    alternatives.sort_by(|(a, alt_a), (b, alt_b)| {
+        folded_len(b)
+            .cmp(&folded_len(a))
+            .then(a.cmp(b))
+            .then(alt_a.cmp(alt_b))
+    });
     let mut seen = BTreeSet::new();
-    let alternation: Vec<String> = alternatives
-        .into_iter()
-        .map(|(_, alt)| alt)
-        .filter(|alt| seen.insert(alt.clone()))
-        .collect();
-    if alternation.is_empty() {
-        // An empty KB: a pattern that never matches.
-        return "(?!)".to_string();
-    }
-    format!(
-        r"(?<![A-Za-z0-9_])(?:{})(?![A-Za-z0-9_]|[-.][A-Za-z0-9])",
-        alternation.join("|")
-    )
+    alternatives.retain(|(_, alt)| seen.insert(alt.clone()));
+    alternatives
+}
+
+fn folded_len(name: &str) -> usize {
+    crate::kb::fold(name).chars().count()
 }
 
 /// A name as a regex: metacharacters escaped, every run of separators made an
@@ -223,31 +236,20 @@ mod tests {
 
     #[test]
     fn longer_names_come_first() {
-        let text = textmate_grammar(&Kb::embedded());
-        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let model = v["repository"]["model"]["match"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        // Every KB name must appear before any shorter name it starts with.
         let kb = Kb::embedded();
-        let names: Vec<String> = kb
-            .models()
-            .iter()
-            .flat_map(|m| std::iter::once(m.name.clone()).chain(m.aliases.clone()))
-            .collect();
-        for long in &names {
-            for short in &names {
-                if crate::kb::fold(long) != crate::kb::fold(short)
-                    && crate::kb::fold(long).starts_with(&crate::kb::fold(short))
-                {
-                    let pl = model.find(&name_pattern(long));
-                    let ps = model.find(&format!(":{}", name_pattern(short)));
-                    if let (Some(pl), Some(ps)) = (pl, ps) {
-                        assert!(pl < ps, "{long} must come before {short}");
-                    }
-                }
+        let order = model_alternatives(&kb);
+        let position = |name: &str| order.iter().position(|(n, _)| n == name);
+        for (i, (long, _)) in order.iter().enumerate() {
+            for (short, _) in &order[i + 1..] {
+                let (fl, fs) = (crate::kb::fold(long), crate::kb::fold(short));
+                assert!(
+                    !(fs.len() > fl.len() && fs.starts_with(&fl)),
+                    "{short} must come before {long}"
+                );
             }
+        }
+        if let (Some(a), Some(b)) = (position("GPT-3.5"), position("GPT-3")) {
+            assert!(a < b);
         }
     }
 }

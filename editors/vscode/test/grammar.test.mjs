@@ -78,6 +78,9 @@ test("injection grammar scopes model mentions and quantities in Markdown prose o
     [],
     ["GPT-2 XL"],
     ["GPT 2"],
+    // case-sensitive names (OPT, BLOOM) only in their own case; longest name wins
+    ["OPT", "Qwen2.5", "Qwen2", "DeepSeek-V3.1", "DeepSeek V3", "Llama 2 7B", "BLOOM", "通义千问"],
+    // GPT-2.5 and NanoGPT-2 are not GPT-2
     ["gpt_2 medium", "GPT-2"],
     [],
     [],
@@ -92,6 +95,7 @@ test("injection grammar scopes model mentions and quantities in Markdown prose o
     [],
     ["1.5B", "40GB", "800 万个文档"],
     ["1.17 亿", "128K", "18T tokens"],
+    [],
     [],
     [],
     [],
