@@ -76,6 +76,13 @@ pub const ATTRIBUTE_KEYWORDS: &[(&str, Attribute)] = &[
     ("vocab_size", Attribute::Vocab),
     ("vocabulary", Attribute::Vocab),
     ("vocab", Attribute::Vocab),
+    // Training tokens
+    ("训练 token", Attribute::TrainingTokens),
+    ("token 数", Attribute::TrainingTokens),
+    ("token数", Attribute::TrainingTokens),
+    ("training tokens", Attribute::TrainingTokens),
+    ("tokens", Attribute::TrainingTokens),
+    ("token", Attribute::TrainingTokens),
     // Training data (bytes or tokens: the unit decides)
     ("预训练数据", Attribute::TrainingBytes),
     ("训练数据", Attribute::TrainingBytes),

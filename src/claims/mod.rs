@@ -322,6 +322,12 @@ fn refine(
     let n = hi_n;
     let has_data_word = DATA_WORDS.iter().any(|w| contains_ci(wider, w));
     let attr = match attr {
+        Attribute::TrainingTokens
+            if n.unit == Unit::None
+                && matches!(n.magnitude, Magnitude::B | Magnitude::T | Magnitude::M) =>
+        {
+            Attribute::TrainingTokens
+        }
         Attribute::TrainingBytes | Attribute::TrainingTokens => match n.unit {
             Unit::Tokens => Attribute::TrainingTokens,
             Unit::Bytes => Attribute::TrainingBytes,

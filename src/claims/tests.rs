@@ -214,3 +214,11 @@ fn letter_magnitudes_are_exact_to_their_digits() {
     };
     assert_eq!((n.lo, n.hi), (39.5e9, 40.5e9));
 }
+
+#[test]
+fn token_counts_named_by_keyword() {
+    assert_eq!(
+        claims("- GPT-3：上下文窗口 2048，训练 token 数 300B\n"),
+        ["gpt-3 context = 2048", "gpt-3 training_tokens = 300B"]
+    );
+}
