@@ -208,6 +208,25 @@ test_docs() {
   log "CI snippets: editors/CI.md workflows, pre-commit config and manifest"
   python3 "$REPO/tests/editors/check_docs.py" "$REPO" "$venv/bin" || rc=$?
   result "CI snippets" "$rc"
+
+  # The hook for real: pre-commit try-repo runs `llmnotes-check-system` (llmnotes on
+  # PATH) in a scratch notes repository; the wrong figure must fail the commit check.
+  # (The `rust` hooks would `cargo install` a release build: not run here.)
+  ensure_bin
+  log "pre-commit: try-repo llmnotes-check-system on a scratch notes repository"
+  local notes out; notes="$(mktemp -d)"; rc=0
+  cp "$FIXTURES/notes/gpt2.md" "$FIXTURES/notes/llmnotes.toml" "$notes/"
+  (cd "$notes" && git init -q && git add . \
+    && PATH="$(dirname "$LLMNOTES_BIN"):$PATH" PRE_COMMIT_HOME="$CACHE/pre-commit" \
+       "$venv/bin/pre-commit" try-repo "$REPO" llmnotes-check-system --all-files --color never) >"$notes.out" 2>&1 || rc=$?
+  out="$(cat "$notes.out")"
+  if [ "$rc" -eq 1 ] && grep -q "LN001" <<<"$out" && grep -q "Failed" <<<"$out"; then
+    echo "pre-commit hook ok: fails on the LN001 finding" >&2; rc=0
+  else
+    echo "pre-commit try-repo: exit $rc, expected 1 with an LN001 finding:" >&2; echo "$out" >&2; rc=1
+  fi
+  rm -rf "$notes" "$notes.out"
+  result "pre-commit hook" "$rc"
 }
 
 for stage in $(echo "$WHAT" | tr ',' ' '); do

@@ -62,6 +62,13 @@ elif not re.search(expected["definitionLine"], definition.get("text") or ""):
 elif not (definition.get("jumped_to") or "").endswith(".toml") or definition.get("cursor_row") != definition["line"] + 1:
     fail(f"jumping to the definition landed at {definition.get('jumped_to')}:{definition.get('cursor_row')}")
 
+show = "\n".join(result.get("show") or [])
+if not show.startswith("### GPT-2") or result.get("show_filetype") != "markdown":
+    fail(f":LlmnotesShow GPT-2 did not open the Markdown card: {show[:200]!r}")
+timeline = "\n".join(result.get("timeline") or [])
+if not re.search(r"^\| 2019-02-14 \| GPT-2 \|", timeline, flags=re.M):
+    fail(f":LlmnotesTimeline did not insert the timeline: {timeline[:300]!r}")
+
 health = "\n".join(result.get("health") or [])
 if "server binary:" not in health or "llmnotes --version: llmnotes" not in health:
     fail(f"checkhealth does not report the binary and its version:\n{health}")

@@ -145,6 +145,14 @@ local function main()
     end
   end
 
+  -- The plugin's commands (they run the CLI).
+  vim.cmd("LlmnotesShow GPT-2")
+  result.show = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+  result.show_filetype = vim.bo.filetype
+  vim.cmd("enew")
+  vim.cmd("LlmnotesTimeline " .. vim.fn.fnameescape(vim.fs.dirname(note)))
+  result.timeline = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+
   vim.cmd("checkhealth llmnotes")
   local health_buf = vim.api.nvim_get_current_buf()
   result.health = vim.api.nvim_buf_get_lines(health_buf, 0, -1, false)

@@ -211,7 +211,7 @@ async function showModel(nameArg?: string): Promise<void> {
       void vscode.window.showErrorMessage(`llmnotes: no llmnotes binary found. ${INSTALL_HELP}`);
       return;
     }
-    const run = await runProcess(server.path, ["show", name]);
+    const run = await runProcess(server.path, ["show", "--format", "markdown", "--no-color", name]);
     if (run.code !== 0) {
       void vscode.window.showErrorMessage(`llmnotes show ${name}: ${run.stderr.trim() || `exit ${run.code}`}`);
       return;
@@ -255,7 +255,7 @@ async function insertTimeline(): Promise<void> {
     void vscode.window.showErrorMessage("llmnotes: open a folder of notes to build a timeline from.");
     return;
   }
-  const run = await runProcess(server.path, ["timeline", folder], folder);
+  const run = await runProcess(server.path, ["timeline", "--no-color", folder], folder);
   if (run.code !== 0) {
     void vscode.window.showErrorMessage(`llmnotes timeline: ${run.stderr.trim() || `exit ${run.code}`}`);
     return;

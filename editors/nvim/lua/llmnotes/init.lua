@@ -161,7 +161,7 @@ end
 function M.create_commands()
   -- :LlmnotesShow GPT-2 — the facts card in a scratch Markdown buffer.
   vim.api.nvim_create_user_command("LlmnotesShow", function(cmd)
-    local out = run({ "show", cmd.args })
+    local out = run({ "show", "--format", "markdown", "--no-color", cmd.args })
     if not out then
       return
     end
@@ -178,7 +178,7 @@ function M.create_commands()
     local folder = cmd.args ~= "" and cmd.args
       or vim.fs.root(0, (M.options or M.defaults).root_markers)
       or vim.fn.getcwd()
-    local out = run({ "timeline", folder }, folder)
+    local out = run({ "timeline", "--no-color", folder }, folder)
     if out then
       vim.api.nvim_put(vim.split(out, "\n", { trimempty = true }), "l", true, true)
     end
