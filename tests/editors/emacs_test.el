@@ -35,6 +35,9 @@
       (progn
         (find-file note)
         (llmnotes-test--put :mode (symbol-name major-mode))
+        ;; eglot-ensure connects from post-command-hook, which the batch-mode
+        ;; command loop never runs: run it as the interactive loop would.
+        (run-hooks 'post-command-hook)
         (unless (llmnotes-test--wait 20 (lambda () (eglot-current-server)))
           (push "eglot did not connect" llmnotes-test-errors))
         (let ((server (eglot-current-server)))
@@ -49,8 +52,10 @@
               (mapcar (lambda (d)
                         (let ((beg (flymake-diagnostic-beg d)))
                           (list :line (1- (line-number-at-pos beg))
-                                ;; characters from the start of the line
-                                :column (save-excursion (goto-char beg) (current-column))
+                                ;; characters from the start of the line (not display columns)
+                                :column (save-excursion
+                                          (goto-char beg)
+                                          (- beg (line-beginning-position)))
                                 :text (buffer-substring-no-properties
                                        beg (flymake-diagnostic-end d))
                                 :type (format "%s" (flymake-diagnostic-type d))
