@@ -127,7 +127,17 @@ local function main()
 
   local definition = request(bufnr, "textDocument/definition", params)
   if definition then
-    local first = definition.uri and definition or definition[1]
+    -- Location | Location[] | LocationLink[]: the KB entry plus, possibly, note headings.
+    local list = (definition.uri or definition.targetUri) and { definition } or definition
+    result.definition_count = #list
+    local first
+    for _, loc in ipairs(list) do
+      if (loc.targetUri or loc.uri):match("%.toml$") then
+        first = loc
+        break
+      end
+    end
+    first = first or list[1]
     if first then
       local uri = first.targetUri or first.uri
       local range = first.targetSelectionRange or first.range
@@ -138,7 +148,7 @@ local function main()
         line = range.start.line,
         text = lines[range.start.line + 1],
       }
-      -- Jump as a user would (gd) and check where the cursor lands.
+      -- Jump as a user would and check where the cursor lands.
       vim.lsp.util.show_document(first, client.offset_encoding, { focus = true })
       result.definition.jumped_to = vim.api.nvim_buf_get_name(0)
       result.definition.cursor_row = vim.api.nvim_win_get_cursor(0)[1]

@@ -54,6 +54,7 @@ const baseSettings = {
   "chat.commandCenter.enabled": false,
   "workbench.colorTheme": "Default Dark Modern",
   "editor.hover.delay": 100,
+  "editor.gotoLocation.multipleDefinitions": "goto",
   "llmnotes.server.path": join(root, "missing", "llmnotes"),
 };
 writeFileSync(settingsFile, JSON.stringify(baseSettings, null, 2));
@@ -121,6 +122,7 @@ try {
   await status.first().waitFor({ timeout: 30_000 });
   check("missing server: status bar shows the error state", (await status.first().locator(".codicon-error").count()) > 0, await status.first().innerHTML());
   await page.screenshot({ path: join(outDir, "missing-server.png") });
+  await toast.first().locator(".codicon-notifications-clear").click().catch(() => {});
 
   // Phase 2: fix the setting (workspace settings override the user's); the extension
   // restarts the server on the change.
@@ -166,6 +168,22 @@ try {
   const model = await colorOf(token).catch(() => null);
   const prose = await colorOf(line.locator("span > span", { hasText: "的训练数据" }).first()).catch(() => null);
   check("grammar: GPT-2 is coloured unlike the prose", model && prose && model !== prose, `${model} vs ${prose}`);
+
+  // Go to Definition (F12) on GPT-2 opens the model's entry in the KB file.
+  await page.keyboard.press("Escape");
+  await token.click();
+  await page.keyboard.press("F12");
+  const activeTab = page.locator(".tabs-container .tab.active");
+  const landed = await page
+    .waitForFunction(() => /\.toml/.test(document.querySelector(".tabs-container .tab.active")?.textContent ?? ""), null, { timeout: 30_000 })
+    .then(() => true, () => false);
+  await sleep(500);
+  const cursor = (await page.locator(".statusbar-item", { hasText: /Ln \d+, Col \d+/ }).first().innerText().catch(() => "")).trim();
+  const tab = (await activeTab.innerText().catch(() => "")).trim();
+  const defLine = await page.locator(".monaco-editor .view-overlays .current-line").count();
+  result.definition = { tab, cursor };
+  check("F12 on GPT-2 opens the KB TOML at the gpt-2 entry", landed && /openai\.toml/.test(tab) && /Ln 4, Col 6/.test(cursor), `${tab} ${cursor} ${defLine}`);
+  await page.screenshot({ path: join(outDir, "definition.png") });
 } catch (e) {
   result.errors.push(String(e?.stack ?? e));
   check("driver ran to the end", false, e?.stack ?? e);
