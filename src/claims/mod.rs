@@ -21,7 +21,9 @@ use crate::markdown::{Container, Structure};
 use crate::mentions::Mention;
 use crate::quantities::{Date, Magnitude, Number, Quantity, QuantityKind, Unit};
 
-use keywords::{contains_ci, find_all_ci, ACTIVE_WORDS, ATTRIBUTE_KEYWORDS, BLOCKERS, DATA_WORDS};
+use keywords::{
+    contains_ci, find_all_ci, ACTIVE_WORDS, ATTRIBUTE_KEYWORDS, BLOCKERS, DATA_WORDS, RELEASE_WORDS,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClaimValue {
@@ -110,7 +112,7 @@ fn prose_claim(
     sentence: &crate::markdown::Sentence,
 ) -> Option<(Attribute, Subject)> {
     let clause = clause_around(masked, &sentence.span, &q.span);
-    let attribute = attribute_for(masked, &clause, &sentence.span, q)?;
+    let attribute = attribute_for(masked, &clause, &sentence.span, q, subjects)?;
     if is_previous_value(masked, &clause, &q.span) {
         return None;
     }
@@ -143,8 +145,12 @@ fn table_claim(
     // Models across the top and attributes down the side, or the other way round.
     for (model_cell, attr_cell) in [(&column_header, &row_header), (&row_header, &column_header)] {
         if let Some(subject) = subjects.single_in(model_cell) {
+            let header = masked.get(attr_cell.clone()).unwrap_or("");
+            if RELEASE_WORDS.iter().any(|w| contains_ci(header, w)) {
+                return dates::as_date(q).map(|_| (Attribute::Released, subject));
+            }
             let attribute = header_attribute(masked, attr_cell, &cell, q)
-                .or_else(|| attribute_for(masked, &cell, attr_cell, q))?;
+                .or_else(|| attribute_for(masked, &cell, attr_cell, q, subjects))?;
             if blocked(&masked[cell.clone()]) {
                 return None;
             }
@@ -235,6 +241,7 @@ fn attribute_for(
     clause: &Range<usize>,
     wider: &Range<usize>,
     q: &Quantity,
+    subjects: &subject::Subjects,
 ) -> Option<Attribute> {
     let text = masked.get(clause.clone())?;
     let wider = masked.get(wider.clone()).unwrap_or(text);
@@ -255,7 +262,7 @@ fn attribute_for(
         _ => None,
     };
     let attr = from_unit
-        .or_else(|| nearest_keyword(text, clause.start, &q.span))
+        .or_else(|| nearest_keyword(text, clause.start, &q.span, subjects))
         .or(match (number.unit, number.magnitude) {
             (Unit::Tokens, _) => Some(Attribute::TrainingTokens),
             (Unit::Bytes, _) => Some(Attribute::TrainingBytes),
@@ -273,7 +280,12 @@ fn attribute_for(
 
 /// The keyword nearest to the quantity in the clause, scanning left to right and
 /// taking the first (longest) keyword at each position.
-fn nearest_keyword(text: &str, base: usize, q: &Range<usize>) -> Option<Attribute> {
+fn nearest_keyword(
+    text: &str,
+    base: usize,
+    q: &Range<usize>,
+    subjects: &subject::Subjects,
+) -> Option<Attribute> {
     let mut best: Option<(usize, Attribute)> = None;
     let mut taken: Vec<Range<usize>> = Vec::new();
     // Longer keywords claim their text first (`隐藏层` before `层`).
@@ -288,7 +300,10 @@ fn nearest_keyword(text: &str, base: usize, q: &Range<usize>) -> Option<Attribut
             {
                 continue;
             }
-            if span.start < q.end && q.start < span.end {
+            // A keyword inside this quantity, or another quantity's unit word.
+            if (span.start < q.end && q.start < span.end)
+                || subjects.inside_other_quantity(&span, q)
+            {
                 continue;
             }
             taken.push(span.clone());
@@ -440,6 +455,9 @@ fn is_previous_value(masked: &str, clause: &Range<usize>, q: &Range<usize>) -> b
 /// The claim's value, with the precision of letter magnitudes made exact to the
 /// digits written (`70B` means 69.5–70.5B, not 65–75B).
 fn claim_value(text: &str, q: &Quantity, attr: Attribute) -> Option<ClaimValue> {
+    if attr == Attribute::Released {
+        return dates::as_date(q).map(ClaimValue::Date);
+    }
     let written = text.get(q.span.clone()).unwrap_or("");
     match &q.kind {
         QuantityKind::Number(n) => Some(ClaimValue::Number(tighten(n, written, attr))),

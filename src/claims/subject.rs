@@ -15,6 +15,7 @@ pub(super) struct Subjects<'a> {
     mentions: &'a [Mention],
     shadows: &'a [Range<usize>],
     quantities_starts: Vec<usize>,
+    quantity_spans: Vec<Range<usize>>,
     role: Vec<Role>,
 }
 
@@ -58,6 +59,7 @@ impl<'a> Subjects<'a> {
             mentions,
             shadows,
             quantities_starts: Vec::new(),
+            quantity_spans: Vec::new(),
             role,
         }
     }
@@ -138,6 +140,16 @@ impl<'a> Subjects<'a> {
 
     pub(super) fn set_quantities(&mut self, quantities: &[crate::quantities::Quantity]) {
         self.quantities_starts = quantities.iter().map(|q| q.span.start).collect();
+        self.quantity_spans = quantities.iter().map(|q| q.span.clone()).collect();
+    }
+
+    /// Whether `span` overlaps a quantity other than `own` (its unit words).
+    pub(super) fn inside_other_quantity(&self, span: &Range<usize>, own: &Range<usize>) -> bool {
+        let i = self.quantity_spans.partition_point(|q| q.end <= span.start);
+        self.quantity_spans[i..]
+            .iter()
+            .take_while(|q| q.start < span.end)
+            .any(|q| q != own)
     }
 
     /// How many quantities start inside `range`.
