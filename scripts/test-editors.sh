@@ -35,9 +35,12 @@ now() { date +%s; }
 ensure_bin() {
   [ -n "${BIN_READY:-}" ] && return 0
   if [ -z "${LLMNOTES_BIN:-}" ]; then
-    LLMNOTES_BIN="${CARGO_TARGET_DIR:-$REPO/target}/debug/llmnotes"
     log "building llmnotes (cargo build)"
     (cd "$REPO" && cargo build --quiet --bin llmnotes)
+    local target_dir
+    target_dir="$(cd "$REPO" && cargo metadata --format-version 1 --no-deps \
+      | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+    LLMNOTES_BIN="$target_dir/debug/llmnotes"
   fi
   LLMNOTES_BIN="$(cd "$(dirname "$LLMNOTES_BIN")" && pwd)/$(basename "$LLMNOTES_BIN")"
   export LLMNOTES_BIN
