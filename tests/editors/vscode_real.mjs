@@ -184,6 +184,43 @@ try {
   result.definition = { tab, cursor };
   check("F12 on GPT-2 opens the KB TOML at the gpt-2 entry", landed && /openai\.toml/.test(tab) && /Ln 4, Col 6/.test(cursor), `${tab} ${cursor} ${defLine}`);
   await page.screenshot({ path: join(outDir, "definition.png") });
+
+  // Commands from the palette, as a user runs them.
+  async function runCommand(title) {
+    await page.keyboard.press("F1");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(`>${title}`);
+    await page.locator(".quick-input-widget .monaco-list-row", { hasText: title }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press("Enter");
+  }
+
+  // llmnotes: Insert Timeline — at the end of the note.
+  await page.locator(".tabs-container .tab", { hasText: "gpt2.md" }).click();
+  await page.locator(".monaco-editor .view-lines").first().click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.press("Enter");
+  await runCommand("llmnotes: Insert Timeline of Mentioned Models");
+  const inserted = await page
+    .locator(".monaco-editor .view-line", { hasText: /2019-02-14.*GPT-2/ })
+    .first()
+    .waitFor({ timeout: 30_000 })
+    .then(() => true, () => false);
+  const editorText = (await page.locator(".monaco-editor .view-lines").first().innerText().catch(() => "")).replace(/\u00a0/g, " ");
+  check("Insert Timeline puts the Markdown timeline at the cursor", inserted && /\| Date \| Model \|/.test(editorText), editorText);
+  result.timeline = editorText;
+
+  // llmnotes: Show Model Facts… — asks for a name, opens the card in a Markdown preview.
+  await runCommand("llmnotes: Show Model Facts");
+  const nameInput = page.locator(".quick-input-widget input");
+  await nameInput.waitFor({ timeout: 10_000 });
+  await nameInput.fill("GPT-2");
+  await page.keyboard.press("Enter");
+  const previewHeading = page.frameLocator("iframe.webview.ready").frameLocator("#active-frame").locator("h3", { hasText: "GPT-2" });
+  const previewed = await previewHeading.first().waitFor({ timeout: 30_000 }).then(() => true, () => false);
+  const previewTab = (await page.locator(".tabs-container .tab.active").innerText().catch(() => "")).trim();
+  check("Show Model Facts opens the GPT-2 card in a Markdown preview", previewed && /Preview/.test(previewTab), previewTab);
+  await page.screenshot({ path: join(outDir, "show-model.png") });
 } catch (e) {
   result.errors.push(String(e?.stack ?? e));
   check("driver ran to the end", false, e?.stack ?? e);
