@@ -29,7 +29,7 @@ NVIM_VERSION="0.11.4rc1"
 FIXTURES="$REPO/tests/editors/fixtures"
 mkdir -p "$CACHE"
 
-log() { printf '\n== %s\n' "$*" >&2; }
+log() { printf '\n== [%4ss] %s\n' "$SECONDS" "$*" >&2; }
 now() { date +%s; }
 
 ensure_bin() {
@@ -244,5 +244,6 @@ for stage in $(echo "$WHAT" | tr ',' ' '); do
   esac
 done
 
+echo "(total ${SECONDS}s)" >&2
 echo "editors: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
