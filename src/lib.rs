@@ -11,6 +11,7 @@ pub mod claims;
 pub mod cli;
 pub mod config;
 pub mod facts;
+pub mod grammar;
 pub mod kb;
 pub mod lsp;
 pub mod markdown;
@@ -18,6 +19,5 @@ pub mod mentions;
 pub mod quantities;
 pub mod rules;
 pub mod text;
-pub mod grammar;
 
 pub use analysis::{Analyzer, DocumentAnalysis};
