@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -35,7 +36,13 @@ const TIMEOUT = 20_000;
 /** Starts the server and answers the requests VS Code answers. */
 async function startServer(initializationOptions) {
   assert.ok(existsSync(BIN), `server binary not found at ${BIN} (build it or set LLMNOTES_BIN)`);
-  const child = spawn(BIN, ["lsp"], { cwd: workspace, stdio: ["pipe", "pipe", "pipe"] });
+  // The server writes its copy of the embedded KB under XDG_CACHE_HOME: keep it out of $HOME.
+  const cache = mkdtempSync(join(tmpdir(), "llmnotes-cache-"));
+  const child = spawn(BIN, ["lsp"], {
+    cwd: workspace,
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, XDG_CACHE_HOME: cache },
+  });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   const connection = rpc.createMessageConnection(
@@ -261,5 +268,32 @@ test("workspace/didChangeConfiguration turns a rule off and on again", async () 
     assert.deepEqual(server.problems, []);
   } finally {
     await server.shutdown();
+  }
+});
+
+test("inlayHints.enabled from the extension's settings switches inlay hints", async () => {
+  const range = { start: { line: 0, character: 0 }, end: { line: noteText.split("\n").length, character: 0 } };
+  for (const enabled of [true, false]) {
+    const server = await startServer({ rules: {}, inlayHints: { enabled }, kb: { paths: [] } });
+    try {
+      assert.ok(server.init.capabilities.inlayHintProvider, "inlayHintProvider");
+      await openNote(server);
+      await server.waitForDiagnostics(noteUri, (d) => d.length > 0, "diagnostics");
+      const hints =
+        (await withTimeout(
+          server.connection.sendRequest("textDocument/inlayHint", { textDocument: { uri: noteUri }, range }),
+          "inlayHint",
+        )) ?? [];
+      if (enabled) {
+        assert.ok(hints.length > 0, "hints when enabled");
+        const labels = hints.map((h) => (typeof h.label === "string" ? h.label : h.label.map((p) => p.value).join("")));
+        assert.ok(labels.some((l) => /2019/.test(l)), `a hint with GPT-2's year: ${JSON.stringify(labels)}`);
+      } else {
+        assert.deepEqual(hints, [], "no hints when disabled");
+      }
+      assert.deepEqual(server.problems, []);
+    } finally {
+      await server.shutdown();
+    }
   }
 });
