@@ -69,6 +69,13 @@ timeline = "\n".join(result.get("timeline") or [])
 if not re.search(r"^\| 2019-02-14 \| GPT-2 \|", timeline, flags=re.M):
     fail(f":LlmnotesTimeline did not insert the timeline: {timeline[:300]!r}")
 
+if result.get("client_count") != 1:
+    fail(f"{result.get('client_count')} llmnotes clients running, expected 1")
+if not result.get("rule_off_clears"):
+    fail("update_settings({rules = {['kb-mismatch'] = 'off'}}) did not clear the diagnostic")
+if not result.get("rule_back_as_warning"):
+    fail("update_settings({rules = {['kb-mismatch'] = 'warning'}}) did not bring it back as a warning")
+
 health = "\n".join(result.get("health") or [])
 if "server binary:" not in health or "llmnotes --version: llmnotes" not in health:
     fail(f"checkhealth does not report the binary and its version:\n{health}")

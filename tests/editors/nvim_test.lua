@@ -167,6 +167,21 @@ local function main()
   local health_buf = vim.api.nvim_get_current_buf()
   result.health = vim.api.nvim_buf_get_lines(health_buf, 0, -1, false)
 
+  -- One workspace, one client (scratch buffers must not start another).
+  result.client_count = #vim.lsp.get_clients({ name = "llmnotes" })
+
+  -- Settings changes reach the server (workspace/didChangeConfiguration).
+  vim.cmd.buffer(bufnr)
+  require("llmnotes").update_settings({ rules = { ["kb-mismatch"] = "off" } })
+  result.rule_off_clears = vim.wait(10000, function()
+    return #vim.diagnostic.get(bufnr) == 0
+  end, 50)
+  require("llmnotes").update_settings({ rules = { ["kb-mismatch"] = "warning" } })
+  result.rule_back_as_warning = vim.wait(10000, function()
+    local d = vim.diagnostic.get(bufnr)
+    return #d == 1 and d[1].severity == vim.diagnostic.severity.WARN
+  end, 50)
+
   if vim.v.errmsg ~= "" then
     record_error("v:errmsg: " .. vim.v.errmsg)
   end

@@ -74,6 +74,10 @@ local function check_executable(cmd)
 end
 
 local function start_legacy(config, bufnr)
+  -- Like vim.lsp.enable on 0.11+: only real file buffers (not help, nofile scratch...).
+  if vim.bo[bufnr].buftype ~= "" then
+    return nil
+  end
   local root_dir = vim.fs.root(bufnr, config.root_markers)
   return vim.lsp.start({
     name = config.name,
