@@ -30,8 +30,9 @@ for pkg in chromium ripgrep build-essential libkrb5-dev fonts-noto-cjk; do
 done
 if [ "${#need[@]}" -gt 0 ]; then
   echo "apt-get install ${need[*]}" >&2
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
 rm -rf "$DIR"

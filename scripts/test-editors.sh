@@ -162,8 +162,9 @@ test_emacs() {
   if [ "${#need[@]}" -gt 0 ]; then
     log "apt-get install ${need[*]}"
     local t0; t0=$(now)
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
     echo "emacs installed in $(( $(now) - t0 ))s" >&2
   fi
   log "Emacs: eglot (README snippet) in batch mode"
