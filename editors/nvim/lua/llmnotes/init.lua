@@ -73,12 +73,27 @@ local function check_executable(cmd)
   return true
 end
 
+--- The workspace for a buffer: the nearest folder with a root marker, else the
+--- note's own folder, so a plain folder of notes (no git, no llmnotes.toml) is
+--- still indexed as a whole and cross-note conflicts show up.
+function M.root_dir(bufnr, markers)
+  local root = vim.fs.root(bufnr, markers)
+  if root then
+    return root
+  end
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  if name ~= "" then
+    return vim.fs.dirname(name)
+  end
+  return nil
+end
+
 local function start_legacy(config, bufnr)
   -- Like vim.lsp.enable on 0.11+: only real file buffers (not help, nofile scratch...).
   if vim.bo[bufnr].buftype ~= "" then
     return nil
   end
-  local root_dir = vim.fs.root(bufnr, config.root_markers)
+  local root_dir = M.root_dir(bufnr, config.root_markers)
   return vim.lsp.start({
     name = config.name,
     cmd = config.cmd,
@@ -120,7 +135,12 @@ function M.setup(opts)
     vim.lsp.config(M.name, {
       cmd = config.cmd,
       filetypes = config.filetypes,
-      root_markers = config.root_markers,
+      root_dir = function(bufnr, on_dir)
+        local root = M.root_dir(bufnr, config.root_markers)
+        if root then
+          on_dir(root)
+        end
+      end,
       init_options = config.init_options,
       settings = config.settings,
     })
