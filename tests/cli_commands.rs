@@ -256,3 +256,44 @@ fn kb_stats_counts_match_the_kb() {
     );
     assert!(text.contains("kb/openai.toml"), "{text}");
 }
+
+#[test]
+fn grammar_is_the_generated_one_and_includes_workspace_models() {
+    let o = run(&here(), &["grammar"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(
+        out,
+        llmnotes::grammar::textmate_grammar(&llmnotes::kb::Kb::embedded())
+    );
+    let v: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["scopeName"], llmnotes::grammar::GRAMMAR_SCOPE);
+    // The committed file is what the command prints for the embedded KB.
+    let committed = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("grammars/llmnotes.markdown.tmLanguage.json"),
+    )
+    .unwrap();
+    assert_eq!(out, committed);
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("llmnotes.toml"),
+        "[kb]\npaths = [\"local.toml\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("local.toml"),
+        "[[model]]\nid = \"zephyrine\"\nname = \"Zephyrine-7\"\nreleased = \"2024-05\"\nreleased_source = \"https://example.org/a\"\n",
+    )
+    .unwrap();
+    let o = run(dir.path(), &["grammar"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let pattern = serde_json::from_str::<Value>(&stdout(&o)).unwrap()["repository"]["model"]
+        ["match"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(pattern.to_lowercase().contains("zephyrine"), "{pattern}");
+    assert!(!out.to_lowercase().contains("zephyrine"));
+}
