@@ -44,6 +44,8 @@ pub struct Claim {
     pub mention: Option<Range<usize>>,
     pub attribute: Attribute,
     pub value: ClaimValue,
+    /// 0-based line of `span.start` (two values on one line are rarely in conflict).
+    pub line: usize,
 }
 
 /// Attaches quantities to models. Never panics.
@@ -95,11 +97,20 @@ pub fn extract(
                     mention,
                     attribute,
                     value,
+                    line: 0,
                 });
             }
         }
     }
     claims.sort_by_key(|c| c.span.start);
+    if !claims.is_empty() {
+        let lines = crate::text::LineIndex::new(text);
+        for c in &mut claims {
+            c.line = lines
+                .position(text, c.span.start, crate::text::Encoding::Utf8)
+                .0;
+        }
+    }
     claims
 }
 

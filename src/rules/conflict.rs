@@ -88,6 +88,8 @@ fn varies_by_variant(kb: &Kb, model: ModelId, attr: Attribute) -> bool {
 struct Side<'a> {
     doc: &'a DocumentAnalysis,
     claim: &'a Claim,
+    /// 0-based line of the claim.
+    line: usize,
 }
 
 pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
@@ -107,7 +109,11 @@ pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
             groups
                 .entry((model, variant, claim.attribute))
                 .or_default()
-                .push(Side { doc, claim });
+                .push(Side {
+                    doc,
+                    claim,
+                    line: claim.line,
+                });
         }
     }
     let mut out = Vec::new();
@@ -257,14 +263,7 @@ fn same_interval(a: &ClaimValue, b: &ClaimValue) -> bool {
 /// Two values on one line are usually two different things (before and after
 /// filtering, a training and a validation split), not a contradiction.
 fn same_line(a: &Side, b: &Side) -> bool {
-    std::ptr::eq(a.doc, b.doc) && {
-        let (x, y) = if a.claim.span.start < b.claim.span.start {
-            (a.claim.span.start, b.claim.span.start)
-        } else {
-            (b.claim.span.start, a.claim.span.start)
-        };
-        !a.doc.text.get(x..y).unwrap_or("\n").contains('\n')
-    }
+    std::ptr::eq(a.doc, b.doc) && a.line == b.line
 }
 
 fn written(doc: &DocumentAnalysis, span: &Range<usize>) -> String {
