@@ -158,6 +158,20 @@ pub const BLOCKERS: &[&str] = &[
     "citations",
 ];
 
+/// Table headers over release dates.
+pub const RELEASE_WORDS: &[&str] = &[
+    "发布时间",
+    "发布日期",
+    "发布",
+    "推出时间",
+    "时间",
+    "日期",
+    "年份",
+    "release",
+    "date",
+    "year",
+];
+
 /// Words marking an active-parameter count (MoE).
 pub const ACTIVE_WORDS: &[&str] = &["激活", "active", "activated"];
 

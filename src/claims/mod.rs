@@ -21,7 +21,9 @@ use crate::markdown::{Container, Structure};
 use crate::mentions::Mention;
 use crate::quantities::{Date, Magnitude, Number, Quantity, QuantityKind, Unit};
 
-use keywords::{contains_ci, find_all_ci, ACTIVE_WORDS, ATTRIBUTE_KEYWORDS, BLOCKERS, DATA_WORDS};
+use keywords::{
+    contains_ci, find_all_ci, ACTIVE_WORDS, ATTRIBUTE_KEYWORDS, BLOCKERS, DATA_WORDS, RELEASE_WORDS,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClaimValue {
@@ -143,6 +145,10 @@ fn table_claim(
     // Models across the top and attributes down the side, or the other way round.
     for (model_cell, attr_cell) in [(&column_header, &row_header), (&row_header, &column_header)] {
         if let Some(subject) = subjects.single_in(model_cell) {
+            let header = masked.get(attr_cell.clone()).unwrap_or("");
+            if RELEASE_WORDS.iter().any(|w| contains_ci(header, w)) {
+                return dates::as_date(q).map(|_| (Attribute::Released, subject));
+            }
             let attribute = header_attribute(masked, attr_cell, &cell, q)
                 .or_else(|| attribute_for(masked, &cell, attr_cell, q, subjects))?;
             if blocked(&masked[cell.clone()]) {
@@ -283,8 +289,12 @@ fn nearest_keyword(
     let mut best: Option<(usize, Attribute)> = None;
     let mut taken: Vec<Range<usize>> = Vec::new();
     // Longer keywords claim their text first (`隐藏层` before `层`).
-    let mut keywords: Vec<&(&str, Attribute)> = ATTRIBUTE_KEYWORDS.iter().collect();
-    keywords.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+    static BY_LENGTH: std::sync::OnceLock<Vec<(&str, Attribute)>> = std::sync::OnceLock::new();
+    let keywords = BY_LENGTH.get_or_init(|| {
+        let mut k = ATTRIBUTE_KEYWORDS.to_vec();
+        k.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+        k
+    });
     for (k, a) in keywords {
         for at in find_all_ci(text, k) {
             let span = base + at..base + at + k.len();
@@ -449,6 +459,9 @@ fn is_previous_value(masked: &str, clause: &Range<usize>, q: &Range<usize>) -> b
 /// The claim's value, with the precision of letter magnitudes made exact to the
 /// digits written (`70B` means 69.5–70.5B, not 65–75B).
 fn claim_value(text: &str, q: &Quantity, attr: Attribute) -> Option<ClaimValue> {
+    if attr == Attribute::Released {
+        return dates::as_date(q).map(ClaimValue::Date);
+    }
     let written = text.get(q.span.clone()).unwrap_or("");
     match &q.kind {
         QuantityKind::Number(n) => Some(ClaimValue::Number(tighten(n, written, attr))),

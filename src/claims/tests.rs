@@ -234,3 +234,17 @@ fn another_numbers_unit_word_is_not_a_keyword() {
         ]
     );
 }
+
+#[test]
+fn table_with_an_empty_corner_cell() {
+    let md = "| | GPT-2 | GPT-3 |\n|---|---|---|\n| 发布时间 | 2019.02 | 2020.05 |\n| 参数量 | 1.5B | 175B |\n";
+    assert_eq!(
+        claims(md),
+        [
+            "gpt-2 released = 2019.02",
+            "gpt-3 released = 2020.05",
+            "gpt-2 params = 1.5B",
+            "gpt-3 params = 175B",
+        ]
+    );
+}

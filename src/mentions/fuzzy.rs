@@ -180,12 +180,16 @@ fn overlaps(mentions: &[Mention], span: &Range<usize>) -> bool {
 
 pub(super) fn find(matcher: &MentionMatcher, text: &str, mentions: &[Mention]) -> Vec<Mention> {
     let mut out = Vec::new();
+    // One buffer for every token's lower-cased letters: this runs on all prose.
+    let mut stem = String::new();
     for t in tokens(text) {
         let letters = &text[t.letters.clone()];
         if letters.len() < 4 || overlaps(mentions, &t.span) {
             continue;
         }
-        let stem = letters.to_ascii_lowercase();
+        stem.clear();
+        stem.push_str(letters);
+        stem.make_ascii_lowercase();
         if matcher.fuzzy.known.contains(&stem) {
             continue;
         }
