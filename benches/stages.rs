@@ -3,7 +3,8 @@
 //! it; then `Analyzer::findings` over all documents; then estimates the heap the
 //! kept `DocumentAnalysis` values hold.
 //!
-//! `cargo bench --bench stages -- DIR... [--limit N]`
+//! `cargo bench --bench stages -- DIR... [--limit N] [--findings-limit N]`
+//! (`findings()` runs on 100, 200, 400... documents up to the limit, default 1600).
 
 use std::mem::size_of;
 use std::path::{Path, PathBuf};
@@ -84,11 +85,18 @@ fn vm_hwm_kb() -> Option<u64> {
 fn main() {
     let mut roots = Vec::new();
     let mut limit = usize::MAX;
+    let mut findings_limit = 1600;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--bench" => {}
             "--limit" => limit = args.next().and_then(|v| v.parse().ok()).expect("--limit N"),
+            "--findings-limit" => {
+                findings_limit = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--findings-limit N")
+            }
             _ => roots.push(PathBuf::from(a)),
         }
     }
@@ -161,11 +169,6 @@ fn main() {
         tick(10, &mut times);
         docs.push(doc);
     }
-    let refs: Vec<&DocumentAnalysis> = docs.iter().collect();
-    let t = Instant::now();
-    let findings = analyzer.findings(&refs);
-    let findings_time = t.elapsed();
-
     let mb = bytes as f64 / 1e6;
     println!(
         "{} files, {:.1} MB, single thread; KB + matcher setup {:.3}s",
@@ -180,20 +183,45 @@ fn main() {
     let stage_total: Duration = times[1..10].iter().sum();
     for (i, n) in names.iter().enumerate() {
         let s = times[i].as_secs_f64();
-        let share = if i >= 1 && i < 10 {
+        let share = if (1..10).contains(&i) {
             format!("{:.1}%", 100.0 * s / stage_total.as_secs_f64())
         } else {
             String::new()
         };
         println!("{n:<26} {s:>9.3} {:>9.1} {share:>7}", mb / s);
     }
+    // `findings()` (the cross-document LN002 conflict check) on growing prefixes:
+    // its cost and output size as the number of documents doubles.
     println!(
-        "{:<26} {:>9.3} {:>9.1}   ({} findings)",
-        "findings() over all docs",
-        findings_time.as_secs_f64(),
-        mb / findings_time.as_secs_f64(),
-        findings.len()
+        "{:>6} {:>9} {:>10} {:>10} {:>12} {:>12}",
+        "docs", "seconds", "findings", "LN002", "related", "message MB"
     );
+    let mut n = 100.min(docs.len());
+    let mut findings = Vec::new();
+    loop {
+        let refs: Vec<&DocumentAnalysis> = docs[..n].iter().collect();
+        let t = Instant::now();
+        findings = analyzer.findings(&refs);
+        let secs = t.elapsed().as_secs_f64();
+        let conflicts = findings
+            .iter()
+            .filter(|f| f.rule == rules::Rule::Conflict)
+            .count();
+        let related: usize = findings.iter().map(|f| f.related.len()).sum();
+        let msg: usize = findings
+            .iter()
+            .map(|f| f.message.len() + f.expected.as_ref().map_or(0, |e| e.len()))
+            .sum();
+        println!(
+            "{n:>6} {secs:>9.3} {:>10} {conflicts:>10} {related:>12} {:>12.1}",
+            findings.len(),
+            msg as f64 / 1e6
+        );
+        if n >= docs.len() || n >= findings_limit {
+            break;
+        }
+        n = (n * 2).min(docs.len()).min(findings_limit);
+    }
     let mut heap = [0usize; 8];
     let mut labels = [""; 8];
     for d in &docs {
