@@ -1,8 +1,9 @@
 //! Deterministic benchmark corpus: Chinese/English LLM study notes built from the
 //! embedded KB's names, aliases and facts, with a few figures deliberately wrong.
 //!
-//! `cargo bench --bench gen_corpus -- [--out DIR] [--seed N] [--files N] [--mb N]`
-//! (defaults: `bench-corpus`, 1, 5000, 55). Same arguments → byte-identical files.
+//! `cargo bench --bench gen_corpus -- [--out DIR] [--seed N] [--files N] [--mb N] [--wrong PCT]`
+//! (defaults: `bench-corpus`, 1, 5000, 55, 4: about 4% of figures wrong). Same
+//! arguments → byte-identical files.
 //! Files go to `DIR/topic-XX/note-NNNNN.md`; `DIR` is emptied of `.md` files first.
 
 use std::fmt::Write as _;
@@ -181,9 +182,13 @@ fn label(attr: Attribute, zh: bool) -> &'static str {
     }
 }
 
-/// Mostly the true value; about 4% of figures are wrong on purpose.
+/// Share of figures written wrong on purpose (`--wrong`, percent).
+static WRONG: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(4);
+
+/// Mostly the true value; `--wrong` percent of figures are wrong on purpose.
 fn maybe_wrong(rng: &mut Rng, v: f64) -> f64 {
-    if rng.chance(0.04) {
+    let p = f64::from(WRONG.load(std::sync::atomic::Ordering::Relaxed)) / 100.0;
+    if rng.chance(p) {
         let f = *rng.pick(&[2.0, 3.0, 10.0, 0.5, 0.25]);
         let w = v * f;
         if w >= 10.0 {
@@ -409,14 +414,14 @@ impl Gen<'_> {
                 show(&mut self.rng, a, v, true)
             );
         }
-        out.push_str("。");
+        out.push('。');
         self.filler(out, true);
     }
 
     fn misc(&mut self, out: &mut String) {
         match self.rng.below(6) {
-            0 => out.push_str(*self.rng.pick(CODE)),
-            1 => out.push_str(*self.rng.pick(MATH)),
+            0 => out.push_str(CODE[self.rng.below(CODE.len())]),
+            1 => out.push_str(MATH[self.rng.below(MATH.len())]),
             2 => {
                 let name = self.model().name.clone();
                 let link = self.rng.pick(LINKS);
@@ -487,6 +492,10 @@ fn main() {
             "--seed" => seed = val().parse().expect("seed"),
             "--files" => files = val().parse().expect("files"),
             "--mb" => mb = val().parse().expect("mb"),
+            "--wrong" => WRONG.store(
+                val().parse().expect("wrong"),
+                std::sync::atomic::Ordering::Relaxed,
+            ),
             "--bench" => {} // added by `cargo bench`
             other => panic!("unknown argument {other}"),
         }

@@ -197,7 +197,7 @@ fn main() {
         "docs", "seconds", "findings", "LN002", "related", "message MB"
     );
     let mut n = 100.min(docs.len());
-    let mut findings = Vec::new();
+    let mut findings;
     loop {
         let refs: Vec<&DocumentAnalysis> = docs[..n].iter().collect();
         let t = Instant::now();

@@ -182,14 +182,13 @@ fn huge_single_line() {
     );
 }
 
-/// Performance bug, `src/rules/conflict.rs`: `check` compares every pair of claims
-/// in a (model, variant, attribute) group and, for two claims in one document,
-/// `same_line` scans the text between them for a newline: O(k² · n) for k claims
-/// on one line of n bytes. Measured (release, `benches/stages.rs`): `findings()`
-/// on one line of 125 KB 1.4 s, 250 KB 11 s, 500 KB 89 s; `llmnotes check` on a
-/// 50 MB line does not finish in 900 s. `analyze()` itself takes 0.13 s at 500 KB.
+/// Regression (found by `benches/`, fixed on main in 7bdc23c / b3f9000):
+/// `conflict::check` compared every pair of claims in a group and, for two claims
+/// in one document, scanned the text between them for a newline: O(k² · n) for k
+/// claims on one line of n bytes. Measured before the fix (release):
+/// `findings()` on one line of 125 KB 1.4 s, 250 KB 11 s, 500 KB 89 s; `check` on
+/// a 50 MB line did not finish in 900 s. Now milliseconds.
 #[test]
-#[ignore = "perf bug in src/rules/conflict.rs (reported); run with --release"]
 fn single_line_findings_are_not_cubic() {
     let s = single_line(500);
     let a = analyzer();
@@ -201,14 +200,14 @@ fn single_line_findings_are_not_cubic() {
     assert!(secs < 5.0, "findings() on a 500 KB line took {secs:.1}s");
 }
 
-/// Performance bug, `src/rules/conflict.rs`: every side of a conflict lists every
-/// other side (message, `expected` and `related` all grow with the group), so
-/// output and memory are quadratic in the number of notes repeating a figure. On
-/// the 56 MB bench corpus `check --format json` writes 92 MB for 500 notes, 344 MB
-/// for 1,000, 1.7 GB for 2,000 (8.7 GB peak RSS) and aborts at an 8 GB cap for
-/// 5,000. Here: 2,000 notes state GPT-2's training data, one in ten wrongly.
+/// Regression (found by `benches/`, fixed on main in b3f9000): every side of a
+/// conflict listed every other side (message, `expected` and `related` all grew
+/// with the group), so output and memory were quadratic in the number of notes
+/// repeating a figure: on the bench corpus `check --format json` wrote 92 MB for
+/// 500 notes, 344 MB for 1,000, 1.7 GB for 2,000 (8.7 GB peak RSS) and aborted at
+/// an 8 GB cap for 5,000. Here: 2,000 notes state GPT-2's training data, one in
+/// ten wrongly.
 #[test]
-#[ignore = "perf bug in src/rules/conflict.rs (reported)"]
 fn conflict_output_grows_linearly() {
     let a = analyzer();
     let docs: Vec<DocumentAnalysis> = (0..2_000)
@@ -416,13 +415,10 @@ fn unclosed_constructs() {
     junk_then_canary("<!-- GPT-3 175B -->");
 }
 
-/// Found by `benches/`: in a table with models as column headers, a `YYYY.MM`
-/// date in the first model column is attributed to the *last* column's model.
-/// `| 属性 | GPT-2 | ELMo | GPT-J |` / `| 发布时间 | 2019.02 | 2018.02 | 2021.06 |`
-/// gives LN003 "GPT-J release date: the note says 2019.02" although every date is
-/// right for its column.
+/// Regression (found by `benches/`, fixed on main): in a table with models as
+/// column headers, a `YYYY.MM` date in the first model column was attributed to
+/// the *last* column's model (LN003 "GPT-J release date: the note says 2019.02").
 #[test]
-#[ignore = "src/claims: table date attributed to the wrong column (reported)"]
 fn table_dates_belong_to_their_column() {
     let text = "| 属性 | GPT-2 | ELMo | GPT-J |\n|---|---|---|---|\n| 发布时间 | 2019.02 | 2018.02 | 2021.06 |\n";
     let (_, f) = run(text);
