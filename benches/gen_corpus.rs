@@ -185,10 +185,13 @@ fn label(attr: Attribute, zh: bool) -> &'static str {
 /// Share of figures written wrong on purpose (`--wrong`, percent).
 static WRONG: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(4);
 
+fn wrong_p() -> f64 {
+    f64::from(WRONG.load(std::sync::atomic::Ordering::Relaxed)) / 100.0
+}
+
 /// Mostly the true value; `--wrong` percent of figures are wrong on purpose.
 fn maybe_wrong(rng: &mut Rng, v: f64) -> f64 {
-    let p = f64::from(WRONG.load(std::sync::atomic::Ordering::Relaxed)) / 100.0;
-    if rng.chance(p) {
+    if rng.chance(wrong_p()) {
         let f = *rng.pick(&[2.0, 3.0, 10.0, 0.5, 0.25]);
         let w = v * f;
         if w >= 10.0 {
@@ -290,7 +293,7 @@ impl Gen<'_> {
         let name = m.written(&mut self.rng);
         match m.released {
             Some((y, _)) if self.rng.chance(0.6) => {
-                let y = if self.rng.chance(0.03) { y - 1 } else { y };
+                let y = if self.rng.chance(wrong_p()) { y - 1 } else { y };
                 let _ = writeln!(out, "- {name}（{y}）：");
             }
             _ => {
