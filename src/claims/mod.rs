@@ -416,11 +416,13 @@ fn refine(
                 )
                 && (128.0..=1e8).contains(&v)
         }
+        // No model has had more than a few hundred layers or heads: `昇腾910`
+        // next to `层` is a chip, not a depth.
         Attribute::Layers => {
             matches!(n.unit, Unit::None | Unit::Layers)
                 && n.magnitude == Magnitude::None
                 && integer
-                && (1.0..=1000.0).contains(&v)
+                && (1.0..=300.0).contains(&v)
         }
         Attribute::Hidden => {
             matches!(n.unit, Unit::None)
@@ -432,7 +434,7 @@ fn refine(
             matches!(n.unit, Unit::None | Unit::Heads)
                 && n.magnitude == Magnitude::None
                 && integer
-                && (1.0..=1000.0).contains(&v)
+                && (1.0..=512.0).contains(&v)
         }
         Attribute::Vocab => {
             matches!(n.unit, Unit::None)

@@ -48,7 +48,7 @@ impl<'a> Subjects<'a> {
             .map(|m| {
                 if kb.model(m.model).generic || is_reference(masked, m) {
                     Role::Ignore
-                } else if is_bare_family(masked, m, &families) {
+                } else if is_bare_family(masked, m, &families) || unknown_size_after(masked, m) {
                     Role::Block
                 } else {
                     Role::Subject
@@ -330,4 +330,24 @@ fn is_bare_family(masked: &str, m: &Mention, families: &std::collections::HashSe
     };
     let folded = crate::kb::fold(written);
     folded.chars().all(|c| c.is_ascii_lowercase()) && families.contains(&folded)
+}
+
+/// `StarCoder-13B` where the KB knows no 13B StarCoder: a size the KB would have
+/// bound as a variant if it knew it, so the note talks about another model.
+fn unknown_size_after(masked: &str, m: &Mention) -> bool {
+    if m.variant.is_some() {
+        return false;
+    }
+    let rest = masked.get(m.span.end..).unwrap_or("");
+    let rest = rest.strip_prefix(['-', '_', ' ']).unwrap_or("");
+    let digits = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b'.')
+        .count();
+    digits > 0
+        && rest[digits..].starts_with(['B', 'b', 'M', 'm'])
+        && !rest[digits + 1..]
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric())
 }
