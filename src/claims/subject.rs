@@ -270,7 +270,9 @@ fn is_reference(masked: &str, m: &Mention) -> bool {
         "的基础",
     ];
     let start = floor_char(masked, m.span.start.saturating_sub(18));
-    let before = masked[start..m.span.start].trim_end();
+    // Only the mention's own line: a heading `对比` above a list is no comparison.
+    let before = &masked[start..m.span.start];
+    let before = before[before.rfind('\n').map_or(0, |i| i + 1)..].trim_end();
     let before_lower = before.to_ascii_lowercase();
     if BEFORE.iter().any(|w| {
         before_lower.ends_with(w)
@@ -283,6 +285,7 @@ fn is_reference(masked: &str, m: &Mention) -> bool {
     }
     let end = ceil_char(masked, (m.span.end + 18).min(masked.len()));
     let after = &masked[m.span.end..end];
+    let after = &after[..after.find('\n').unwrap_or(after.len())];
     let with_and = before.ends_with('与') || before.ends_with('和') || before.ends_with('跟');
     if with_and && AFTER.iter().any(|w| after.contains(w)) {
         return true;

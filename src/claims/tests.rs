@@ -265,3 +265,11 @@ fn a_label_before_a_colon_names_the_attribute() {
         ["gpt-3 params = 175B", "gpt-3 context = 2048"]
     );
 }
+
+#[test]
+fn comparison_words_on_another_line_do_not_count() {
+    assert_eq!(
+        claims("# 对比\n- GPT-2 的训练数据是 45GB。\n- GPT-3 有 1750 亿参数。\n"),
+        ["gpt-2 training_bytes = 45GB", "gpt-3 params = 1750 亿参数"]
+    );
+}
