@@ -609,3 +609,85 @@ fn gitignored_notes_are_not_indexed() {
     assert_eq!(related, [f.b.as_str()]);
     assert!(f.c.shutdown_and_exit().success());
 }
+
+const LOCAL_KB: &str = "[[model]]\nid = \"notellm-7\"\nname = \"NoteLLM-7\"\norg = \"Notes Lab\"\nreleased = \"2024-05-01\"\nreleased_source = \"https://example.org/notellm\"\nfacts.params = { value = \"7B\", source = \"https://example.org/notellm\" }\n";
+
+#[test]
+fn a_workspace_kb_model_is_defined_in_the_workspace_file() {
+    let note = "# NoteLLM-7\n\nNoteLLM-7 有 8B 参数。\n";
+    let mut f = fixture_with(
+        false,
+        Value::Null,
+        &[
+            ("llmnotes.toml", "[kb]\npaths = [\"kb/local.toml\"]\n"),
+            ("kb/local.toml", LOCAL_KB),
+            ("notes/local.md", note),
+        ],
+    );
+    let uri = file_uri(&f.root.join("notes/local.md"));
+    // The overlay's fact is checked: 8B contradicts 7B.
+    let diags = f.c.wait_diagnostics(&uri, |d| codes(d).contains(&"LN001"));
+    let ln001 = diags.iter().find(|d| d["code"] == "LN001").unwrap();
+    assert_eq!(ln001["range"], f.range(note, "8B 参数", 0));
+    let kb_uri = file_uri(&f.root.join("kb/local.toml"));
+    assert!(
+        ln001["relatedInformation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["location"]["uri"] == kb_uri.as_str()),
+        "{ln001:#}"
+    );
+    let defs = f.c.request(
+        "textDocument/definition",
+        f.at(&uri, f.pos(note, "NoteLLM-7", 1, 2)),
+    );
+    assert_eq!(defs[0]["uri"], kb_uri.as_str());
+    assert_eq!(defs[0]["range"]["start"]["line"], 1, "the id line: {defs}");
+    // The KB watcher is registered for the workspace file.
+    let reg =
+        f.c.server_requests
+            .iter()
+            .find(|r| r["method"] == "client/registerCapability")
+            .expect("registration");
+    let watchers = reg["params"]["registrations"][0]["registerOptions"]["watchers"].clone();
+    assert!(
+        watchers
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["globPattern"]["pattern"] == "local.toml"),
+        "{watchers}"
+    );
+    // The KB file changes: the note now agrees, the finding goes away.
+    std::fs::write(
+        f.root.join("kb/local.toml"),
+        LOCAL_KB.replace("\"7B\"", "\"8B\""),
+    )
+    .unwrap();
+    f.c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": kb_uri, "type": 2}]}),
+    );
+    f.c.wait_diagnostics(&uri, |d| !codes(d).contains(&"LN001"));
+    assert!(f.c.shutdown_and_exit().success());
+}
+
+#[test]
+fn hover_on_a_suppression_comment_shows_the_rule_doc() {
+    let mut f = fixture();
+    let uri = file_uri(&f.root.join("notes/s.md"));
+    let text =
+        "<!-- llmnotes-disable-next-line kb-mismatch -->\nGPT-2 的训练数据是 45GB 的 WebText。\n";
+    f.c.open(&uri, text);
+    let hover = f.c.request(
+        "textDocument/hover",
+        f.at(&uri, f.pos(text, "kb-mismatch", 0, 3)),
+    );
+    let md = hover["contents"]["value"].as_str().unwrap();
+    assert!(md.starts_with("## LN001 kb-mismatch"), "{md}");
+    // And the suppressed claim has no LN001.
+    let diags = f.c.wait_diagnostics(&uri, |d| codes(d).contains(&"LN002"));
+    assert!(!codes(&diags).contains(&"LN001"), "{diags:#?}");
+    assert!(f.c.shutdown_and_exit().success());
+}

@@ -25,7 +25,9 @@ pub(crate) type Batch = Vec<(Uri, Vec<Diagnostic>, Option<i32>)>;
 
 /// Computes the diagnostics that changed. Blocking: run in `spawn_blocking`.
 pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Batch {
+    let started = std::time::Instant::now();
     let snap = state::snapshot(state, Scope::All);
+    let analysed = started.elapsed();
     let views: Vec<&crate::analysis::DocumentAnalysis> =
         snap.docs.values().map(|d| &d.analysis).collect();
     let findings = match catch_unwind(AssertUnwindSafe(|| snap.env.analyzer.findings(&views))) {
@@ -35,6 +37,7 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
             return Vec::new();
         }
     };
+    let found = started.elapsed();
     let mut by_path: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
     for f in findings {
         by_path.entry(f.path.clone()).or_default().push(f);
@@ -81,15 +84,28 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
     }
     drop(published);
     state::lock(state).findings = Arc::new(FindingsByPath { by_path: seen });
+    tracing::debug!(
+        "diagnostics run: {} notes, analysis {:?}, findings {:?}, total {:?}, {} to publish",
+        snap.docs.len(),
+        analysed,
+        found - analysed,
+        started.elapsed(),
+        batch.len()
+    );
     batch
 }
+
+/// Related locations sent per diagnostic: an editor shows them as a list under
+/// the message, and a conflict among thousands of notes would otherwise send
+/// thousands per diagnostic (quadratic in the workspace).
+const MAX_RELATED: usize = 20;
 
 /// The other sides of a conflict, and the KB entry behind a KB finding, as
 /// locations in real files.
 fn related_locations(snap: &Snapshot, f: &Finding) -> Vec<(Location, String)> {
     let mut out = Vec::new();
     let mut points_at_kb = false;
-    for r in &f.related {
+    for r in f.related.iter().take(MAX_RELATED) {
         if let Some(view) = snap.doc(&r.path) {
             out.push((location_in(view, &r.span, snap), r.message.clone()));
         } else if let Some(file) = snap.env.kb_file_named(&r.path) {

@@ -319,6 +319,9 @@ pub(crate) fn snapshot(state: &Mutex<State>, scope: Scope<'_>) -> Snapshot {
         }
         (env, jobs)
     };
+    if !jobs.is_empty() {
+        tracing::trace!("analysing {} note(s)", jobs.len());
+    }
     let views: Vec<Arc<DocView>> = jobs
         .into_par_iter()
         .map(|job| Arc::new(analyse(&env, job)))
