@@ -21,6 +21,9 @@ pub struct DocumentAnalysis {
     pub text: Arc<str>,
     pub structure: Structure,
     pub mentions: Vec<Mention>,
+    /// Known names glued into unknown ones (`DistilBERT`): not mentions, but
+    /// they keep numbers from being given to the wrong model.
+    pub shadows: Vec<std::ops::Range<usize>>,
     pub quantities: Vec<Quantity>,
     pub claims: Vec<Claim>,
     pub suppressions: Suppressions,
@@ -49,9 +52,16 @@ impl Analyzer {
     /// Runs the whole per-document pipeline. Never panics, whatever the text.
     pub fn analyze(&self, path: &Path, text: Arc<str>) -> DocumentAnalysis {
         let structure = markdown::parse(&text);
-        let mentions = self.matcher.find(&structure.masked);
+        let (mentions, shadows) = self.matcher.find_all(&structure.masked);
         let quantities = quantities::scan(&structure.masked);
-        let claims = claims::extract(&self.kb, &text, &structure, &mentions, &quantities);
+        let claims = claims::extract(
+            &self.kb,
+            &text,
+            &structure,
+            &mentions,
+            &shadows,
+            &quantities,
+        );
         let suppressions = Suppressions::from_comments(&text, &structure.comments);
         let mut local_findings = Vec::new();
         local_findings.extend(rules::kb_mismatch::check(&self.kb, path, &text, &claims));
@@ -69,6 +79,7 @@ impl Analyzer {
             text,
             structure,
             mentions,
+            shadows,
             quantities,
             claims,
             suppressions,
@@ -118,10 +129,12 @@ mod tests {
         };
         let analyzer = Analyzer::new(Arc::new(Kb::embedded()), Config::default());
         let mut docs = Vec::new();
-        let mut paths: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
+        let mut paths: Vec<_> = ignore::WalkBuilder::new(&dir)
+            .standard_filters(false)
+            .build()
             .flatten()
-            .map(|e| e.path())
+            .map(|e| e.into_path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
             .collect();
         paths.sort();
         for p in paths {

@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod claims;
+pub mod cli;
 pub mod config;
 pub mod facts;
 pub mod kb;

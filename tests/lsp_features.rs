@@ -119,7 +119,7 @@ fn unopened_notes_get_kb_and_cross_note_diagnostics_with_progress() {
     assert!(ln001["codeDescription"]["href"]
         .as_str()
         .unwrap()
-        .ends_with("#ln001"));
+        .ends_with("#ln001-kb-mismatch"));
     assert!(
         ln001["message"].as_str().unwrap().contains("40GB"),
         "{ln001}"

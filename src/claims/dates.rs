@@ -58,7 +58,7 @@ pub(super) fn release_claims(
 }
 
 /// A date, or a bare year written as a number.
-fn as_date(q: &Quantity) -> Option<Date> {
+pub(super) fn as_date(q: &Quantity) -> Option<Date> {
     match &q.kind {
         QuantityKind::Date(d) => Some(*d),
         QuantityKind::Number(n)
@@ -172,10 +172,11 @@ fn released_in(masked: &str, m: &Mention, qs: &[Quantity]) -> Option<(usize, Dat
     if !matches!(q.kind, QuantityKind::Date(_)) {
         return None;
     }
-    let between = masked
-        .get(m.span.end..q.span.start)?
-        .trim()
-        .to_ascii_lowercase();
+    let between = masked.get(m.span.end..q.span.start)?;
+    if between.contains('\n') {
+        return None;
+    }
+    let between = between.trim().to_ascii_lowercase();
     let between = between.trim_start_matches([',', '，', '(', '（']).trim();
     const FORMS: &[&str] = &[
         "released in",

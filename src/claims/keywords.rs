@@ -76,6 +76,13 @@ pub const ATTRIBUTE_KEYWORDS: &[(&str, Attribute)] = &[
     ("vocab_size", Attribute::Vocab),
     ("vocabulary", Attribute::Vocab),
     ("vocab", Attribute::Vocab),
+    // Training tokens
+    ("训练 token", Attribute::TrainingTokens),
+    ("token 数", Attribute::TrainingTokens),
+    ("token数", Attribute::TrainingTokens),
+    ("training tokens", Attribute::TrainingTokens),
+    ("tokens", Attribute::TrainingTokens),
+    ("token", Attribute::TrainingTokens),
     // Training data (bytes or tokens: the unit decides)
     ("预训练数据", Attribute::TrainingBytes),
     ("训练数据", Attribute::TrainingBytes),
@@ -133,6 +140,14 @@ pub const BLOCKERS: &[&str] = &[
     "分别",
     "respectively",
     "lora",
+    "验证",
+    "validation",
+    "阶段",
+    "stage",
+    "vram",
+    "requires",
+    "推荐",
+    "recommended",
     "rank",
     "微调数据",
     "sft",
@@ -141,6 +156,20 @@ pub const BLOCKERS: &[&str] = &[
     "引用",
     "cited",
     "citations",
+];
+
+/// Table headers over release dates.
+pub const RELEASE_WORDS: &[&str] = &[
+    "发布时间",
+    "发布日期",
+    "发布",
+    "推出时间",
+    "时间",
+    "日期",
+    "年份",
+    "release",
+    "date",
+    "year",
 ];
 
 /// Words marking an active-parameter count (MoE).

@@ -21,7 +21,9 @@ use crate::markdown::{Container, Structure};
 use crate::mentions::Mention;
 use crate::quantities::{Date, Magnitude, Number, Quantity, QuantityKind, Unit};
 
-use keywords::{contains_ci, find_all_ci, ACTIVE_WORDS, ATTRIBUTE_KEYWORDS, BLOCKERS, DATA_WORDS};
+use keywords::{
+    contains_ci, find_all_ci, ACTIVE_WORDS, ATTRIBUTE_KEYWORDS, BLOCKERS, DATA_WORDS, RELEASE_WORDS,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClaimValue {
@@ -50,14 +52,20 @@ pub fn extract(
     text: &str,
     structure: &Structure,
     mentions: &[Mention],
+    shadows: &[Range<usize>],
     quantities: &[Quantity],
 ) -> Vec<Claim> {
     let masked = structure.masked.as_str();
-    let subjects = subject::Subjects::new(kb, masked, structure, mentions);
+    let mut subjects = subject::Subjects::new(kb, masked, structure, mentions, shadows);
+    subjects.set_quantities(quantities);
     let mut used = vec![false; quantities.len()];
     let mut claims = dates::release_claims(kb, masked, mentions, quantities, &mut used);
     for (qi, q) in quantities.iter().enumerate() {
-        if used[qi] || subjects.overlaps_mention(&q.span) {
+        if used[qi]
+            || subjects.overlaps_mention(&q.span)
+            || is_reference_number(masked, &q.span)
+            || is_glued_size_list(masked, &q.span)
+        {
             continue;
         }
         let Some(sentence) = subjects.sentence_at(q.span.start) else {
@@ -69,7 +77,14 @@ pub fn extract(
             }
             _ => prose_claim(&subjects, masked, q, sentence),
         };
-        if let Some((attribute, (models, mention))) = found {
+        if let Some((attribute, (mut models, mention))) = found {
+            // A size is a claim about the model, whichever size was named
+            // (`Qwen2 0.5B, 1.5B, 7B`).
+            if matches!(attribute, Attribute::Params | Attribute::ActiveParams) {
+                for m in &mut models {
+                    m.1 = None;
+                }
+            }
             let Some(value) = claim_value(text, q, attribute) else {
                 continue;
             };
@@ -97,7 +112,7 @@ fn prose_claim(
     sentence: &crate::markdown::Sentence,
 ) -> Option<(Attribute, Subject)> {
     let clause = clause_around(masked, &sentence.span, &q.span);
-    let attribute = attribute_for(masked, &clause, &sentence.span, q)?;
+    let attribute = attribute_for(masked, &clause, &sentence.span, q, subjects)?;
     if is_previous_value(masked, &clause, &q.span) {
         return None;
     }
@@ -122,11 +137,20 @@ fn table_claim(
     let column_header = t.header.get(col)?.clone();
     let row_header = t.rows.get(row)?.first()?.clone();
     let cell = t.rows.get(row)?.get(col)?.clone();
+    // A cell listing several values (`60M/7B`) says which sizes were used, not
+    // what the model is.
+    if subjects.quantities_in(&cell) > 1 {
+        return None;
+    }
     // Models across the top and attributes down the side, or the other way round.
     for (model_cell, attr_cell) in [(&column_header, &row_header), (&row_header, &column_header)] {
         if let Some(subject) = subjects.single_in(model_cell) {
+            let header = masked.get(attr_cell.clone()).unwrap_or("");
+            if RELEASE_WORDS.iter().any(|w| contains_ci(header, w)) {
+                return dates::as_date(q).map(|_| (Attribute::Released, subject));
+            }
             let attribute = header_attribute(masked, attr_cell, &cell, q)
-                .or_else(|| attribute_for(masked, &cell, attr_cell, q))?;
+                .or_else(|| attribute_for(masked, &cell, attr_cell, q, subjects))?;
             if blocked(&masked[cell.clone()]) {
                 return None;
             }
@@ -152,7 +176,41 @@ fn header_attribute(
         .iter()
         .find(|(k, _)| contains_ci(text, k))
         .map(|(_, a)| *a)?;
-    refine(attr, cell_text, text, q)
+    refine(attr, cell_text, 0, text, q)
+}
+
+/// `/13B` in `baichuan-7B/13B`, `|7B` in `Gemma-2|7B`: sizes of sibling models
+/// listed after a name, not claims about it.
+fn is_glued_size_list(masked: &str, q: &Range<usize>) -> bool {
+    let before = masked[..q.start].trim_end();
+    let b = before.as_bytes();
+    let n = b.len();
+    let glued =
+        n >= 2 && matches!(b[n - 1], b'/' | b'|' | b'-' | b'_') && b[n - 2].is_ascii_alphanumeric();
+    // `3b)` or `1.` opening a heading or a sentence: an enumeration label.
+    let label = masked[q.end..].starts_with([')', '）'])
+        && !before.ends_with(['(', '（'])
+        && (before.is_empty() || before.ends_with(['\n', '#', ' ']));
+    glued || label
+}
+
+/// `图 11`, `Table 2`, `第 3 节`: a number that names a figure or a section.
+fn is_reference_number(masked: &str, q: &Range<usize>) -> bool {
+    let before = masked[..q.start].trim_end();
+    let lower: String = before
+        .chars()
+        .rev()
+        .take(8)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<String>()
+        .to_ascii_lowercase();
+    [
+        "图", "表", "第", "figure", "fig.", "table", "section", "sec.", "eq.", "equation", "#",
+    ]
+    .iter()
+    .any(|w| lower.ends_with(w))
 }
 
 /// The clause around a quantity: the sentence cut at clause punctuation.
@@ -183,6 +241,7 @@ fn attribute_for(
     clause: &Range<usize>,
     wider: &Range<usize>,
     q: &Quantity,
+    subjects: &subject::Subjects,
 ) -> Option<Attribute> {
     let text = masked.get(clause.clone())?;
     let wider = masked.get(wider.clone()).unwrap_or(text);
@@ -203,24 +262,39 @@ fn attribute_for(
         _ => None,
     };
     let attr = from_unit
-        .or_else(|| nearest_keyword(text, clause.start, &q.span))
+        .or_else(|| nearest_keyword(text, clause.start, &q.span, subjects))
         .or(match (number.unit, number.magnitude) {
             (Unit::Tokens, _) => Some(Attribute::TrainingTokens),
             (Unit::Bytes, _) => Some(Attribute::TrainingBytes),
             (Unit::None, Magnitude::B | Magnitude::M) => Some(Attribute::Params),
             _ => None,
         })?;
-    refine(attr, text, wider, q)
+    refine(
+        attr,
+        text,
+        q.span.start.saturating_sub(clause.start),
+        wider,
+        q,
+    )
 }
 
 /// The keyword nearest to the quantity in the clause, scanning left to right and
 /// taking the first (longest) keyword at each position.
-fn nearest_keyword(text: &str, base: usize, q: &Range<usize>) -> Option<Attribute> {
+fn nearest_keyword(
+    text: &str,
+    base: usize,
+    q: &Range<usize>,
+    subjects: &subject::Subjects,
+) -> Option<Attribute> {
     let mut best: Option<(usize, Attribute)> = None;
     let mut taken: Vec<Range<usize>> = Vec::new();
     // Longer keywords claim their text first (`隐藏层` before `层`).
-    let mut keywords: Vec<&(&str, Attribute)> = ATTRIBUTE_KEYWORDS.iter().collect();
-    keywords.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+    static BY_LENGTH: std::sync::OnceLock<Vec<(&str, Attribute)>> = std::sync::OnceLock::new();
+    let keywords = BY_LENGTH.get_or_init(|| {
+        let mut k = ATTRIBUTE_KEYWORDS.to_vec();
+        k.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+        k
+    });
     for (k, a) in keywords {
         for at in find_all_ci(text, k) {
             let span = base + at..base + at + k.len();
@@ -230,7 +304,10 @@ fn nearest_keyword(text: &str, base: usize, q: &Range<usize>) -> Option<Attribut
             {
                 continue;
             }
-            if span.start < q.end && q.start < span.end {
+            // A keyword inside this quantity, or another quantity's unit word.
+            if (span.start < q.end && q.start < span.end)
+                || subjects.inside_other_quantity(&span, q)
+            {
                 continue;
             }
             taken.push(span.clone());
@@ -249,7 +326,13 @@ fn nearest_keyword(text: &str, base: usize, q: &Range<usize>) -> Option<Attribut
 
 /// Adjusts a keyword's attribute to the quantity (data in tokens vs bytes, active
 /// parameters) and rejects quantities that cannot be that attribute.
-fn refine(attr: Attribute, clause: &str, wider: &str, q: &Quantity) -> Option<Attribute> {
+fn refine(
+    attr: Attribute,
+    clause: &str,
+    clause_offset: usize,
+    wider: &str,
+    q: &Quantity,
+) -> Option<Attribute> {
     let (lo_n, hi_n) = match &q.kind {
         QuantityKind::Number(n) => (n, n),
         QuantityKind::Range(a, b) => (a, b),
@@ -258,6 +341,12 @@ fn refine(attr: Attribute, clause: &str, wider: &str, q: &Quantity) -> Option<At
     let n = hi_n;
     let has_data_word = DATA_WORDS.iter().any(|w| contains_ci(wider, w));
     let attr = match attr {
+        Attribute::TrainingTokens
+            if n.unit == Unit::None
+                && matches!(n.magnitude, Magnitude::B | Magnitude::T | Magnitude::M) =>
+        {
+            Attribute::TrainingTokens
+        }
         Attribute::TrainingBytes | Attribute::TrainingTokens => match n.unit {
             Unit::Tokens => Attribute::TrainingTokens,
             Unit::Bytes => Attribute::TrainingBytes,
@@ -267,11 +356,10 @@ fn refine(attr: Attribute, clause: &str, wider: &str, q: &Quantity) -> Option<At
             }
             _ => return None,
         },
-        Attribute::Params | Attribute::ActiveParams
-            if ACTIVE_WORDS.iter().any(|w| contains_ci(clause, w)) =>
-        {
+        Attribute::Params | Attribute::ActiveParams if says_active(clause, clause_offset) => {
             Attribute::ActiveParams
         }
+        Attribute::ActiveParams => Attribute::Params,
         a => a,
     };
     let v = n.value;
@@ -326,13 +414,32 @@ fn refine(attr: Attribute, clause: &str, wider: &str, q: &Quantity) -> Option<At
     ok.then_some(attr)
 }
 
+/// Whether the nearest of `激活/active` and `总/total` to the number is `active`.
+fn says_active(clause: &str, digit: usize) -> bool {
+    let dist = |words: &[&str]| {
+        words
+            .iter()
+            .flat_map(|w| find_all_ci(clause, w).map(move |i| (i, i + w.len())))
+            .map(|(s, e)| if e <= digit { digit - e } else { s - digit })
+            .min()
+    };
+    match (dist(ACTIVE_WORDS), dist(&["total", "总"])) {
+        (Some(a), Some(t)) => a < t,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
 /// `从 512 改为 1024`, `from 18T to 36T`: the first number is a previous value,
 /// often another model's, so it makes no claim.
 fn is_previous_value(masked: &str, clause: &Range<usize>, q: &Range<usize>) -> bool {
     let before = masked.get(clause.start..q.start).unwrap_or("");
     let after = masked.get(q.end..clause.end).unwrap_or("");
     let before = before.trim_end();
-    let from = before.ends_with('从') || before.to_ascii_lowercase().ends_with("from");
+    let from = before.ends_with('从')
+        || before.ends_with('由')
+        || before.ends_with("的")
+        || before.to_ascii_lowercase().ends_with("from");
     let to = [
         "改为",
         "到",
@@ -352,6 +459,9 @@ fn is_previous_value(masked: &str, clause: &Range<usize>, q: &Range<usize>) -> b
 /// The claim's value, with the precision of letter magnitudes made exact to the
 /// digits written (`70B` means 69.5–70.5B, not 65–75B).
 fn claim_value(text: &str, q: &Quantity, attr: Attribute) -> Option<ClaimValue> {
+    if attr == Attribute::Released {
+        return dates::as_date(q).map(ClaimValue::Date);
+    }
     let written = text.get(q.span.clone()).unwrap_or("");
     match &q.kind {
         QuantityKind::Number(n) => Some(ClaimValue::Number(tighten(n, written, attr))),

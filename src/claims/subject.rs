@@ -13,7 +13,22 @@ use super::Subject;
 pub(super) struct Subjects<'a> {
     structure: &'a Structure,
     mentions: &'a [Mention],
-    is_reference: Vec<bool>,
+    shadows: &'a [Range<usize>],
+    quantities_starts: Vec<usize>,
+    quantity_spans: Vec<Range<usize>>,
+    role: Vec<Role>,
+}
+
+/// What a mention can be for a number near it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A candidate subject.
+    Subject,
+    /// A point of comparison or a generic word: as if absent.
+    Ignore,
+    /// A bare family name (`Qwen`, `Llama`): never the subject, but it makes the
+    /// subject uncertain.
+    Block,
 }
 
 impl<'a> Subjects<'a> {
@@ -22,16 +37,30 @@ impl<'a> Subjects<'a> {
         masked: &'a str,
         structure: &'a Structure,
         mentions: &'a [Mention],
+        shadows: &'a [Range<usize>],
     ) -> Subjects<'a> {
-        // Generic names (Transformer) and comparison points never carry a number.
-        let is_reference = mentions
+        // Generic names (Transformer), bare family names (`Qwen` where Qwen2,
+        // Qwen3... exist) and comparison points never carry a number.
+        let families = versioned_stems(kb);
+        let role = mentions
             .iter()
-            .map(|m| kb.model(m.model).generic || is_reference(masked, m))
+            .map(|m| {
+                if kb.model(m.model).generic || is_reference(masked, m) {
+                    Role::Ignore
+                } else if is_bare_family(masked, m, &families) {
+                    Role::Block
+                } else {
+                    Role::Subject
+                }
+            })
             .collect();
         Subjects {
             structure,
             mentions,
-            is_reference,
+            shadows,
+            quantities_starts: Vec::new(),
+            quantity_spans: Vec::new(),
+            role,
         }
     }
 
@@ -58,7 +87,7 @@ impl<'a> Subjects<'a> {
         let hi = self.mentions.partition_point(|m| m.span.start < range.end);
         let mut out: Vec<(Option<u32>, Subject)> = Vec::new();
         for (i, m) in self.mentions[lo..hi].iter().enumerate() {
-            if self.is_reference[lo + i] || m.span.end > range.end {
+            if self.role[lo + i] != Role::Subject || m.span.end > range.end {
                 continue;
             }
             if let Some(g) = m.group {
@@ -84,10 +113,50 @@ impl<'a> Subjects<'a> {
         out.into_iter().map(|(_, s)| s).collect()
     }
 
-    /// The one subject named in `range`, if exactly one is.
+    /// How many shadows (unknown compound names) and bare family names lie in
+    /// `range`.
+    fn shadows_in(&self, range: &Range<usize>) -> usize {
+        let lo = self.shadows.partition_point(|s| s.start < range.start);
+        let hi = self.shadows.partition_point(|s| s.start < range.end);
+        let mlo = self
+            .mentions
+            .partition_point(|m| m.span.start < range.start);
+        let mhi = self.mentions.partition_point(|m| m.span.start < range.end);
+        let blocking = (mlo..mhi).filter(|&i| self.role[i] == Role::Block).count();
+        hi - lo + blocking
+    }
+
+    /// The subjects in `range`, and whether an unknown name competes with them.
+    fn candidates(&self, range: &Range<usize>) -> (Vec<Subject>, bool) {
+        (self.subjects_in(range), self.shadows_in(range) > 0)
+    }
+
+    /// The one subject named in `range`, if exactly one is and no unknown name
+    /// competes with it.
     pub(super) fn single_in(&self, range: &Range<usize>) -> Option<Subject> {
-        let mut s = self.subjects_in(range);
-        (s.len() == 1).then(|| s.remove(0))
+        let (mut s, shadowed) = self.candidates(range);
+        (s.len() == 1 && !shadowed).then(|| s.remove(0))
+    }
+
+    pub(super) fn set_quantities(&mut self, quantities: &[crate::quantities::Quantity]) {
+        self.quantities_starts = quantities.iter().map(|q| q.span.start).collect();
+        self.quantity_spans = quantities.iter().map(|q| q.span.clone()).collect();
+    }
+
+    /// Whether `span` overlaps a quantity other than `own` (its unit words).
+    pub(super) fn inside_other_quantity(&self, span: &Range<usize>, own: &Range<usize>) -> bool {
+        let i = self.quantity_spans.partition_point(|q| q.end <= span.start);
+        self.quantity_spans[i..]
+            .iter()
+            .take_while(|q| q.start < span.end)
+            .any(|q| q != own)
+    }
+
+    /// How many quantities start inside `range`.
+    pub(super) fn quantities_in(&self, range: &Range<usize>) -> usize {
+        let lo = self.quantities_starts.partition_point(|&s| s < range.start);
+        let hi = self.quantities_starts.partition_point(|&s| s < range.end);
+        hi - lo
     }
 
     pub(super) fn for_sentence(
@@ -95,19 +164,18 @@ impl<'a> Subjects<'a> {
         sentence: &Sentence,
         clause: &Range<usize>,
     ) -> Option<Subject> {
-        let mut here = self.subjects_in(&sentence.span);
-        match here.len() {
-            1 => return Some(here.remove(0)),
-            0 => {}
+        let (mut here, shadowed) = self.candidates(&sentence.span);
+        match (here.len(), shadowed) {
+            (1, false) => return Some(here.remove(0)),
+            (0, false) => {}
             _ => return self.single_in(clause),
         }
         if let Container::ListItem(mut item) = sentence.container {
             loop {
                 let li = self.structure.list_items.get(item)?;
-                let mut s = self.subjects_in(&li.lead);
-                match s.len() {
-                    1 => return Some(s.remove(0)),
-                    0 => {}
+                match self.candidates(&li.lead) {
+                    (mut s, false) if s.len() == 1 => return Some(s.remove(0)),
+                    (s, false) if s.is_empty() => {}
                     _ => return None,
                 }
                 match li.parent {
@@ -119,10 +187,9 @@ impl<'a> Subjects<'a> {
         let mut heading = sentence.heading;
         while let Some(h) = heading {
             let hd = self.structure.headings.get(h)?;
-            let mut s = self.subjects_in(&hd.text_span);
-            match s.len() {
-                1 => return Some(s.remove(0)),
-                0 => {}
+            match self.candidates(&hd.text_span) {
+                (mut s, false) if s.len() == 1 => return Some(s.remove(0)),
+                (s, false) if s.is_empty() => {}
                 _ => return None,
             }
             heading = hd.parent;
@@ -134,6 +201,7 @@ impl<'a> Subjects<'a> {
 /// A mention introduced as a point of comparison or a base.
 fn is_reference(masked: &str, m: &Mention) -> bool {
     const BEFORE: &[&str] = &[
+        "由",
         "比",
         "较",
         "相比",
@@ -206,4 +274,29 @@ fn ceil_char(s: &str, mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// Stems (`qwen`, `llama`, `gemma`) that some KB name continues with a version.
+fn versioned_stems(kb: &Kb) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    for m in kb.models() {
+        for name in std::iter::once(&m.name).chain(m.aliases.iter()) {
+            let f = crate::kb::fold(name);
+            let stem: String = f.chars().take_while(|c| c.is_ascii_lowercase()).collect();
+            if !stem.is_empty() && f[stem.len()..].starts_with(|c: char| c.is_ascii_digit()) {
+                out.insert(stem);
+            }
+        }
+    }
+    out
+}
+
+/// A mention written as a bare family name (`Qwen`, `Llama`), which notes use for
+/// the whole family as often as for its first model.
+fn is_bare_family(masked: &str, m: &Mention, families: &std::collections::HashSet<String>) -> bool {
+    let Some(written) = masked.get(m.span.clone()) else {
+        return false;
+    };
+    let folded = crate::kb::fold(written);
+    folded.chars().all(|c| c.is_ascii_lowercase()) && families.contains(&folded)
 }

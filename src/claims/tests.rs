@@ -214,3 +214,37 @@ fn letter_magnitudes_are_exact_to_their_digits() {
     };
     assert_eq!((n.lo, n.hi), (39.5e9, 40.5e9));
 }
+
+#[test]
+fn token_counts_named_by_keyword() {
+    assert_eq!(
+        claims("- GPT-3：上下文窗口 2048，训练 token 数 300B\n"),
+        ["gpt-3 context = 2048", "gpt-3 training_tokens = 300B"]
+    );
+}
+
+#[test]
+fn another_numbers_unit_word_is_not_a_keyword() {
+    assert_eq!(
+        claims("- LLaMA-1：7B 和 13B 训练了 1T tokens\n"),
+        [
+            "llama params = 7B",
+            "llama params = 13B",
+            "llama training_tokens = 1T tokens"
+        ]
+    );
+}
+
+#[test]
+fn table_with_an_empty_corner_cell() {
+    let md = "| | GPT-2 | GPT-3 |\n|---|---|---|\n| 发布时间 | 2019.02 | 2020.05 |\n| 参数量 | 1.5B | 175B |\n";
+    assert_eq!(
+        claims(md),
+        [
+            "gpt-2 released = 2019.02",
+            "gpt-3 released = 2020.05",
+            "gpt-2 params = 1.5B",
+            "gpt-3 params = 175B",
+        ]
+    );
+}

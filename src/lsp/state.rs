@@ -385,6 +385,7 @@ fn empty_analysis(path: &Path, text: Arc<str>) -> DocumentAnalysis {
         },
         text,
         mentions: Vec::new(),
+        shadows: Vec::new(),
         quantities: Vec::new(),
         claims: Vec::new(),
         suppressions: Default::default(),

@@ -19,18 +19,21 @@ pub(super) fn build(text: &str) -> Structure {
         n => n,
     };
     let body = text.get(body_start..).unwrap_or_default();
-    let options = Options::ENABLE_TABLES
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let range = range.start + body_start..range.end + body_start;
+        b.event(event, range);
+    }
+    b.finish()
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
         | Options::ENABLE_MATH
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_GFM
-        | Options::ENABLE_WIKILINKS;
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
-        let range = range.start + body_start..range.end + body_start;
-        b.event(event, range);
-    }
-    b.finish()
+        | Options::ENABLE_WIKILINKS
 }
 
 /// The leaf block being read.
@@ -56,6 +59,10 @@ struct TableState {
     col: usize,
     /// Source range of the cell being read.
     cell: Range<usize>,
+    /// End of the last cell pulldown-cmark reported in this row, and of the row:
+    /// cells in between are beyond the header's count (see `extra_cells`).
+    last_cell_end: usize,
+    row_end: usize,
 }
 
 struct ImageState {
@@ -86,6 +93,9 @@ struct Builder<'t> {
     /// The outermost image being read.
     image: Option<ImageState>,
     image_depth: u32,
+    quote_depth: u32,
+    /// Ranges to blank once all text is copied (Obsidian callout markers).
+    late_blanks: Vec<Range<usize>>,
     /// Inside `<https://...>`: its text is a URL, not prose.
     in_autolink: bool,
     /// Memo for `mask::trim_end` on item spans: (end, trimmed end).
@@ -111,6 +121,8 @@ impl<'t> Builder<'t> {
             code_depth: 0,
             html_block_depth: 0,
             in_autolink: false,
+            quote_depth: 0,
+            late_blanks: Vec::new(),
             image: None,
             image_depth: 0,
             trim_memo: (usize::MAX, 0),
@@ -148,6 +160,12 @@ impl<'t> Builder<'t> {
                     mask::scan_comments(self.text, r, &mut self.comments);
                 }
             }
+            Event::InlineMath(_) if self.code_depth == 0 => {
+                self.inline(&r);
+                if is_dollar_amounts(self.text, &r) {
+                    mask::copy_source(&mut self.masked, self.text, r);
+                }
+            }
             Event::Code(_)
             | Event::InlineMath(_)
             | Event::DisplayMath(_)
@@ -168,6 +186,14 @@ impl<'t> Builder<'t> {
         match tag {
             Tag::Paragraph => {
                 self.block_start(true);
+                if is_toc_marker(self.text.get(r.clone()).unwrap_or("")) {
+                    self.late_blanks.push(r.clone());
+                }
+                if self.quote_depth > 0 {
+                    if let Some(len) = callout_marker_len(self.text.get(r.start..).unwrap_or("")) {
+                        self.late_blanks.push(r.start..r.start + len);
+                    }
+                }
                 let container = match self.items.last() {
                     Some(f) => Container::ListItem(f.index),
                     None => Container::Paragraph,
@@ -235,6 +261,8 @@ impl<'t> Builder<'t> {
                     in_head: false,
                     col: 0,
                     cell: r.start..r.start,
+                    last_cell_end: r.start,
+                    row_end: r.start,
                 });
             }
             Tag::TableHead => {
@@ -254,6 +282,8 @@ impl<'t> Builder<'t> {
                         table.rows.push(Vec::new());
                     }
                     t.col = 0;
+                    t.last_cell_end = r.start;
+                    t.row_end = r.end;
                 }
             }
             Tag::TableCell => {
@@ -271,8 +301,11 @@ impl<'t> Builder<'t> {
                 };
                 self.open_leaf(container, false);
             }
-            Tag::BlockQuote(_)
-            | Tag::List(_)
+            Tag::BlockQuote(_) => {
+                self.block_start(false);
+                self.quote_depth += 1;
+            }
+            Tag::List(_)
             | Tag::FootnoteDefinition(_)
             | Tag::DefinitionList
             | Tag::DefinitionListTitle
@@ -350,6 +383,7 @@ impl<'t> Builder<'t> {
                             }
                         }
                         t.col += 1;
+                        t.last_cell_end = t.cell.end;
                     }
                 }
                 if let Some(leaf) = leaf {
@@ -398,14 +432,101 @@ impl<'t> Builder<'t> {
                     self.inline(&r);
                 }
             }
-            TagEnd::BlockQuote(_)
-            | TagEnd::List(_)
+            TagEnd::BlockQuote(_) => {
+                self.close_implicit();
+                self.quote_depth = self.quote_depth.saturating_sub(1);
+            }
+            TagEnd::List(_)
             | TagEnd::FootnoteDefinition
             | TagEnd::DefinitionList
             | TagEnd::DefinitionListTitle
             | TagEnd::DefinitionListDefinition
-            | TagEnd::TableRow
             | TagEnd::MetadataBlock(_) => self.close_implicit(),
+            TagEnd::TableRow => {
+                self.close_implicit();
+                self.extra_cells();
+            }
+        }
+    }
+
+    /// Cells of a body row beyond the header's count, which pulldown-cmark drops:
+    /// split the rest of the row on unescaped pipes (as GFM does) and read each
+    /// cell's inline content with a parse of its own.
+    fn extra_cells(&mut self) {
+        let Some(t) = &self.table else {
+            return;
+        };
+        let (Some(row), table, mut col) = (t.row, t.index, t.col) else {
+            return;
+        };
+        let start = t.last_cell_end;
+        let Some(rest) = self.text.get(start..t.row_end) else {
+            return;
+        };
+        if rest.bytes().all(|b| b.is_ascii_whitespace() || b == b'|') {
+            return;
+        }
+        let bytes = rest.as_bytes();
+        // Segment boundaries: the rest of the row up to the first pipe closes the
+        // last reported cell; every later pipe ends one extra cell.
+        let mut seg_start = None;
+        let mut i = 0;
+        while i <= bytes.len() {
+            let at_end = i == bytes.len();
+            if at_end || bytes[i] == b'|' {
+                if let Some(from) = seg_start {
+                    let seg = start + from..start + i;
+                    let cell = trim_ws(self.text, seg);
+                    // Text after the last pipe is a cell only if not blank.
+                    if !(at_end && cell.is_empty()) {
+                        self.extra_cell(table, row, col, cell);
+                        col += 1;
+                    }
+                }
+                seg_start = Some(i + 1);
+            } else if bytes[i] == b'\\' {
+                // An escaped pipe does not end a cell; never step past the end.
+                i = (i + 2).min(bytes.len());
+                continue;
+            }
+            i += 1;
+        }
+        if let Some(t) = &mut self.table {
+            t.col = col;
+        }
+    }
+
+    fn extra_cell(&mut self, table: usize, row: usize, col: usize, cell: Range<usize>) {
+        self.open_leaf(
+            Container::TableCell {
+                table,
+                row: Some(row),
+                col,
+            },
+            false,
+        );
+        if let Some(src) = self.text.get(cell.clone()) {
+            let mut skip = 0u32;
+            for (event, r) in Parser::new_ext(src, options()).into_offset_iter() {
+                let r = r.start + cell.start..r.end + cell.start;
+                match &event {
+                    Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => {
+                        skip += 1
+                    }
+                    Event::End(
+                        TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_),
+                    ) => skip = skip.saturating_sub(1),
+                    _ if skip > 0 => {}
+                    Event::Start(tag) if is_inline_tag(&tag.to_end()) => self.event(event, r),
+                    Event::End(tag) if is_inline_tag(tag) => self.event(event, r),
+                    Event::Start(_) | Event::End(_) | Event::Rule => {}
+                    _ => self.event(event, r),
+                }
+            }
+        }
+        self.close_leaf();
+        if let Some(cells) = self.tables.get_mut(table).and_then(|t| t.rows.last_mut()) {
+            cells.push(cell);
         }
     }
 
@@ -492,6 +613,9 @@ impl<'t> Builder<'t> {
 
     fn finish(mut self) -> Structure {
         self.close_leaf();
+        for r in std::mem::take(&mut self.late_blanks) {
+            mask::blank_range(&mut self.masked, r);
+        }
         mask::blank_urls_and_liquid(&mut self.masked);
         let masked = into_string(self.masked);
         let mut sentences = Vec::new();
@@ -555,6 +679,69 @@ fn is_noise_alt(alt: &str) -> bool {
         || alt
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'_' | b' ' | b'.'))
+}
+
+/// pulldown-cmark reads `$0.002/1K，$0.02/1K` and `$5-$10` as inline math. Like
+/// Pandoc, a closing `$` directly followed by a digit does not close math: such a
+/// span is dollar amounts, i.e. prose.
+fn is_dollar_amounts(text: &str, r: &Range<usize>) -> bool {
+    let b = text.as_bytes();
+    r.end > r.start + 1
+        && b.get(r.start) == Some(&b'$')
+        && b.get(r.start + 1) != Some(&b'$')
+        && b.get(r.end - 1) == Some(&b'$')
+        && b.get(r.end).is_some_and(u8::is_ascii_digit)
+}
+
+/// A paragraph that is only a table-of-contents placeholder: `[TOC]`, `[[toc]]`.
+fn is_toc_marker(paragraph: &str) -> bool {
+    let p = paragraph.trim().as_bytes();
+    p.eq_ignore_ascii_case(b"[toc]") || p.eq_ignore_ascii_case(b"[[toc]]")
+}
+
+/// Length of an Obsidian callout marker (`[!tip]`, `[!note]-`) at the start of `s`,
+/// the first paragraph of a block quote. (GFM's `[!NOTE]` alone on its line is
+/// already consumed by pulldown-cmark.)
+fn callout_marker_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    if !b.starts_with(b"[!") {
+        return None;
+    }
+    let mut i = 2;
+    while i < b.len() && i < 40 && (b[i].is_ascii_alphanumeric() || b[i] == b'-' || b[i] == b'_') {
+        i += 1;
+    }
+    if i == 2 || b.get(i) != Some(&b']') {
+        return None;
+    }
+    i += 1;
+    if matches!(b.get(i), Some(b'+' | b'-')) {
+        i += 1;
+    }
+    Some(i)
+}
+
+fn is_inline_tag(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
+/// `range` without surrounding whitespace (empty, at its start, if blank).
+fn trim_ws(text: &str, range: Range<usize>) -> Range<usize> {
+    let Some(s) = text.get(range.clone()) else {
+        return range.start..range.start;
+    };
+    let lead = s.len() - s.trim_start().len();
+    let start = range.start + lead;
+    start..start + s.trim().len()
 }
 
 /// `<br>`, `<br/>`, `<br />` in any case.

@@ -38,6 +38,14 @@ pub(super) fn copy_text(masked: &mut [u8], text: &str, src: Range<usize>, value:
     }
 }
 
+/// Copies the source bytes of `src` into `masked` (prose that pulldown-cmark did
+/// not report as text).
+pub(super) fn copy_source(masked: &mut [u8], text: &str, src: Range<usize>) {
+    if let (Some(slice), Some(dst)) = (text.get(src.clone()), masked.get_mut(src)) {
+        dst.copy_from_slice(slice.as_bytes());
+    }
+}
+
 /// Length of the front matter at the very start of `text` (YAML `---` ... `---`/`...`
 /// or TOML `+++` ... `+++`, after an optional BOM), including its closing line's
 /// line break; 0 when there is none. An unclosed opening fence is not front matter.
@@ -85,8 +93,10 @@ fn is_fence_line(line: &[u8], fence: u8, closing: bool) -> bool {
     body == [fence; 3] || (closing && fence == b'-' && body == b"...")
 }
 
-/// Blanks, in prose, bare URLs (`https://...`, `http://...`, `www.x...`) and
-/// Hexo/Jekyll liquid tags (`{% ... %}` on one line). One pass over the buffer.
+/// Blanks, in prose, bare URLs (`https://...`, `http://...`, `www.x...`),
+/// Hexo/Jekyll liquid tags (`{% ... %}` on one line), and runs of `**` / `~~` left
+/// as text by emphasis that CommonMark's flanking rules did not close (common next
+/// to CJK punctuation: `**结构：**与`). One pass over the buffer.
 pub(super) fn blank_urls_and_liquid(masked: &mut [u8]) {
     let mut i = 0;
     let n = masked.len();
@@ -97,6 +107,13 @@ pub(super) fn blank_urls_and_liquid(masked: &mut [u8]) {
         let b = masked[i];
         let next = match b {
             b'h' | b'H' | b'w' | b'W' | b'f' | b'F' => url_end(masked, i),
+            b'*' | b'~' if masked.get(i + 1) == Some(&b) => {
+                let mut end = i + 2;
+                while masked.get(end) == Some(&b) {
+                    end += 1;
+                }
+                Some(end)
+            }
             b'{' if i >= liquid_open_until && masked.get(i + 1) == Some(&b'%') => {
                 match liquid_end(masked, i) {
                     Ok(end) => Some(end),

@@ -5,6 +5,23 @@
 //! inline code, math, HTML and comments, front matter, link destinations) replaced
 //! by ASCII spaces, newlines kept. Offsets in `masked` are offsets in the original
 //! text, so no later stage needs a position map.
+//!
+//! The mask is built positively: it starts all blank and only the source bytes of
+//! pulldown-cmark's prose `Text` events are copied back, so every non-space byte of
+//! `masked` equals the original byte. Markup (`#`, `>`, `**`, list bullets, table
+//! pipes, backslashes of escapes, character references such as `&amp;`) is blanked
+//! along with the non-prose kinds above. Bare URLs, `{% liquid %}` tags, YAML/TOML
+//! front matter, and placeholder image alt text (`image-20230718...`, `a.png`) are
+//! blanked too; other alt text and link text stay (`[[wiki|links]]` included).
+//! Stray `**`/`~~` that CommonMark left unclosed next to CJK punctuation, Obsidian
+//! callout markers (`> [!tip]`) and `[TOC]` are blanked. `$5-$10`-style dollar
+//! amounts that pulldown-cmark takes for math are kept as prose (a closing `$`
+//! followed by a digit does not close math, as in Pandoc).
+//!
+//! Sentences are split in the masked text (see `sentences::split_block`): after
+//! `。！？；`, after `.!?;` before whitespace or the block end (not after a section
+//! number like `1.` or an abbreviation like `e.g.`), at line breaks and at `<br>`.
+//! Pieces with no letter, digit or CJK character are dropped.
 
 use std::ops::Range;
 
@@ -38,7 +55,8 @@ pub struct Sentence {
     pub span: Range<usize>,
     /// The block the sentence belongs to.
     pub container: Container,
-    /// Index into `Structure::headings` of the nearest enclosing heading.
+    /// Index into `Structure::headings` of the nearest enclosing heading (the last
+    /// heading before the sentence; for a heading's own text, that heading).
     pub heading: Option<usize>,
 }
 
@@ -64,7 +82,8 @@ pub struct Heading {
     pub level: u8,
     /// The whole heading line(s), markers included.
     pub span: Range<usize>,
-    /// The heading's text without markers.
+    /// The heading's text without markers (empty, at `span.end`, for an empty
+    /// heading).
     pub text_span: Range<usize>,
     /// From the heading to the next heading of the same or a higher level.
     pub section: Range<usize>,
@@ -74,9 +93,10 @@ pub struct Heading {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListItem {
-    /// The whole item, nested lists included.
+    /// The whole item, nested lists included (trailing blank lines trimmed).
     pub span: Range<usize>,
-    /// The item's own text before any nested block (its first paragraph).
+    /// The item's own text before any nested block (its first paragraph). Empty, at
+    /// `span.start`, when the item starts with another block (a nested list, code).
     pub lead: Range<usize>,
     /// The enclosing list item, if this item is in a nested list.
     pub parent: Option<usize>,
@@ -90,7 +110,8 @@ pub struct Table {
     /// Header cells, left to right.
     pub header: Vec<Range<usize>>,
     /// Body rows; each row's cells left to right (a row may be shorter or longer
-    /// than the header).
+    /// than the header). Cell spans are trimmed; an empty cell has an empty span.
+    /// Empty cells beyond the header's count are not reported.
     pub rows: Vec<Vec<Range<usize>>>,
 }
 
@@ -98,7 +119,8 @@ pub struct Table {
 pub struct Comment {
     /// The whole `<!-- ... -->`.
     pub span: Range<usize>,
-    /// The text between `<!--` and `-->`, trimmed.
+    /// The text between `<!--` and `-->`, trimmed. A comment left open runs to
+    /// the end of its HTML block.
     pub body: Range<usize>,
 }
 

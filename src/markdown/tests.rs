@@ -170,6 +170,22 @@ fn punctuation_only_pieces_are_dropped() {
 }
 
 #[test]
+fn toc_placeholder_is_blanked() {
+    assert_eq!(
+        render("[TOC]\n\n[[toc]]\n\n正文 [TOC]\n"),
+        "P: 正文 [TOC]\n"
+    );
+}
+
+#[test]
+fn callout_markers_are_blanked() {
+    assert_eq!(
+        render("> [!NOTE]\n> 注意事项\n\n> [!tip]- 提示标题\n> 内容\n\n[!x] 不在引用中\n"),
+        "P: 注意事项\nP: 提示标题\nP: 内容\nP: [!x] 不在引用中\n"
+    );
+}
+
+#[test]
 fn blockquote_is_paragraph() {
     assert_eq!(
         render("> 引用一句。\n> 第二句\n"),
@@ -306,7 +322,7 @@ fn table_header_and_body_mapping() {
 ";
     assert_eq!(
         render(text),
-        "T0[h,0]: 模型\nT0[h,1]: 层数\nT0[0,0]: GPT-1\nT0[0,1]: 12\nT0[1,0]: GPT-2\nT0[1,1]: 48\nT0[2,0]: BERT\n"
+        "T0[h,0]: 模型\nT0[h,1]: 层数\nT0[0,0]: GPT-1\nT0[0,1]: 12\nT0[1,0]: GPT-2\nT0[1,1]: 48\nT0[1,2]: extra\nT0[2,0]: BERT\n"
     );
     let s = parse(text);
     let t = &s.tables[0];
@@ -315,10 +331,43 @@ fn table_header_and_body_mapping() {
     let rows: Vec<_> = t.rows.iter().map(cells).collect();
     assert_eq!(
         rows,
-        vec![vec!["GPT-1", "12"], vec!["GPT-2", "48"], vec!["BERT"]]
+        vec![
+            vec!["GPT-1", "12"],
+            vec!["GPT-2", "48", "extra"],
+            vec!["BERT"]
+        ]
     );
     assert_eq!(t.span.start, 0);
     assert!(text[t.span.clone()].ends_with("| BERT |"));
+}
+
+#[test]
+fn table_cells_beyond_the_header_are_kept() {
+    let text =
+        "| a | b |\n|---|---|\n| 1 | 2 | 多出 **粗** `c` | 第四\\|列 |\n| x | y | z\n| p |\n";
+    assert_eq!(
+        render(text),
+        "T0[h,0]: a\nT0[h,1]: b\nT0[0,0]: 1\nT0[0,1]: 2\nT0[0,2]: 多出 粗\nT0[0,3]: 第四 |列\nT0[1,0]: x\nT0[1,1]: y\nT0[1,2]: z\nT0[2,0]: p\n"
+    );
+    let trailing = "|a|\n|-|\n|1|2|x\\\n";
+    assert_eq!(
+        render(trailing),
+        "T0[h,0]: a\nT0[0,0]: 1\nT0[0,1]: 2\nT0[0,2]: x\\\n"
+    );
+    let s = parse(text);
+    let rows: Vec<Vec<&str>> = s.tables[0]
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|c| &text[c.clone()]).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            vec!["1", "2", "多出 **粗** `c`", "第四\\|列"],
+            vec!["x", "y", "z"],
+            vec!["p"],
+        ]
+    );
 }
 
 #[test]
@@ -437,6 +486,15 @@ fn masks_inline_and_display_math() {
 #[test]
 fn unbalanced_dollar_is_text() {
     assert_eq!(prose("价格 $5 左右\n"), "价格 $5 左右\n");
+    // A closing `$` followed by a digit does not close math (as in Pandoc).
+    assert_eq!(
+        prose("价格 $0.002/1K，$0.02/1K 不同\n"),
+        "价格 $0.002/1K，$0.02/1K 不同\n"
+    );
+    assert_eq!(
+        prose("费用 $5-$10 之间，公式 $x$ 除外\n"),
+        "费用 $5-$10 之间，公式 除外\n"
+    );
 }
 
 #[test]
@@ -535,6 +593,14 @@ fn masks_markup_characters() {
     assert_eq!(
         prose("## 标题\n\n> **粗** _斜_ ~~删~~ a\\*b\n\n- 项\n"),
         "标题\n粗 斜 删 a *b\n项\n"
+    );
+}
+
+#[test]
+fn unclosed_emphasis_markers_are_blanked() {
+    assert_eq!(
+        prose("**模型结构：**与 GPT1 一致，3*4=12，~~旧~~\n"),
+        "模型结构： 与 GPT1 一致，3*4=12， 旧\n"
     );
 }
 
@@ -639,6 +705,12 @@ fn ten_thousand_columns() {
     assert_eq!(s.tables[0].header.len(), 10_000);
     assert_eq!(s.tables[0].rows[0].len(), 10_000);
     assert_eq!(s.sentences.len(), 20_000);
+    // Body rows far longer than the header.
+    let text = format!("|a|\n|-|\n|{}\n", "b|".repeat(10_000));
+    let s = parse(&text);
+    check_invariants(&text, &s);
+    assert_eq!(s.tables[0].rows[0].len(), 10_000);
+    assert_eq!(s.sentences.len(), 10_001);
 }
 
 #[test]
@@ -757,11 +829,20 @@ mod properties {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(512))]
+        // Case count: proptest's default (256) or `PROPTEST_CASES`.
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
 
         #[test]
         fn invariants_hold_on_markdownish_input(
-            text in "([-#>*_`$|:!\\[\\]()<>{}%&;.。；，1 \t\n\r\0a-zA-Z模型参数]|https://|<!--|-->|```|\\$\\$|\\|---\\|){0,80}"
+            text in concat!(
+                "([-#>*_`$|:!\\\\\\[\\]()<>{}%&;.。；，1 \\t\\n\\r\\x00a-zA-Z模型参数]",
+                "|https://|<!--|-->|```|\\$\\$|\\|---\\||\\n- |\\n  - |\\n1\\. |\\n> |\\n    ",
+                "|\\n===|\\n---|\\[\\^1\\]|\\]: |<div>|<br>|\\[\\[|\\]\\]|!\\[|\\]\\(|\\{% |&amp;",
+                "|\\n\\| a \\| b \\|\\n\\|---\\|---\\|\\n|\\n\\+\\+\\+\\n|\\[ \\] ){0,80}"
+            )
         ) {
             let s = parse(&text);
             check_invariants(&text, &s);

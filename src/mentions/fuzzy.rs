@@ -106,6 +106,16 @@ fn damerau_is_one(a: &str, b: &str) -> bool {
     }
 }
 
+/// Whether `a` and `b` differ by one doubled letter (`llamma`/`llama`).
+fn doubling_typo(a: &str, b: &str) -> bool {
+    let (long, short) = if a.len() > b.len() { (a, b) } else { (b, a) };
+    if long.len() != short.len() + 1 {
+        return false;
+    }
+    let l = long.as_bytes();
+    (1..l.len()).any(|i| l[i] == l[i - 1] && long[..i].to_string() + &long[i + 1..] == short)
+}
+
 /// A name-like token: ASCII letters, optionally a version (`-1`, `2.5`, `_3`).
 struct Token {
     span: Range<usize>,
@@ -170,12 +180,16 @@ fn overlaps(mentions: &[Mention], span: &Range<usize>) -> bool {
 
 pub(super) fn find(matcher: &MentionMatcher, text: &str, mentions: &[Mention]) -> Vec<Mention> {
     let mut out = Vec::new();
+    // One buffer for every token's lower-cased letters: this runs on all prose.
+    let mut stem = String::new();
     for t in tokens(text) {
         let letters = &text[t.letters.clone()];
         if letters.len() < 4 || overlaps(mentions, &t.span) {
             continue;
         }
-        let stem = letters.to_ascii_lowercase();
+        stem.clear();
+        stem.push_str(letters);
+        stem.make_ascii_lowercase();
         if matcher.fuzzy.known.contains(&stem) {
             continue;
         }
@@ -190,6 +204,12 @@ pub(super) fn find(matcher: &MentionMatcher, text: &str, mentions: &[Mention]) -
         let Some(right) = matcher.fuzzy.correct(&stem) else {
             continue;
         };
+        // Without a version, only the commonest typo: a letter doubled or
+        // undoubled (`LLamma`, `RoBertTa`). Other near-names are usually other
+        // models (LLaVA, OLMoE) or words (GEMMs, MinMax).
+        if !listed && t.version.is_none() && !doubling_typo(&stem, &right) {
+            continue;
+        }
         let version = t.version.clone().map(|v| &text[v]).unwrap_or("");
         let target = matcher.resolve(&format!("{right}{version}")).or_else(|| {
             version

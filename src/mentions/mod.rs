@@ -148,20 +148,26 @@ impl MentionMatcher {
 
     /// Every mention in `masked` text, in order, never overlapping. Never panics.
     pub fn find(&self, masked: &str) -> Vec<Mention> {
+        self.find_all(masked).0
+    }
+
+    /// Mentions, plus *shadows*: places where a known name is glued into a longer
+    /// name the KB does not know (`DistilBERT`, `DeBERTa-v3`, `GPT-3.7`). A
+    /// shadow is no mention, but it is a model the text talks about, so a number
+    /// near it must not be given to another model.
+    pub fn find_all(&self, masked: &str) -> (Vec<Mention>, Vec<Range<usize>>) {
         let Some(ac) = &self.automaton else {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         };
         let folded = Folded::new(masked);
         // All candidate matches, then leftmost-longest among the valid ones: a
         // longer name always wins, and a name that fails its boundary check does
         // not hide a shorter valid one at the same place.
         let mut candidates: Vec<(Range<usize>, usize, usize)> = Vec::new();
+        let mut shadows: Vec<Range<usize>> = Vec::new();
         for m in ac.find_overlapping_iter(&folded.bytes) {
             let span = folded.original(m.start(), m.end());
             let target = &self.targets[m.pattern().as_usize()];
-            if !valid_boundaries(masked, &span) {
-                continue;
-            }
             if let Some(case) = &target.exact_case {
                 let written: String = masked[span.clone()]
                     .chars()
@@ -170,6 +176,12 @@ impl MentionMatcher {
                 if &written != case {
                     continue;
                 }
+            }
+            if !valid_boundaries(masked, &span) {
+                if masked[span.clone()].bytes().any(|b| b.is_ascii_uppercase()) {
+                    shadows.push(span);
+                }
+                continue;
             }
             candidates.push((span, m.pattern().as_usize(), m.end() - m.start()));
         }
@@ -207,7 +219,14 @@ impl MentionMatcher {
             out.extend(misspelled);
             out.sort_by_key(|m| m.span.start);
         }
-        out
+        // A shadow inside or across an accepted mention is just a shorter name.
+        shadows.sort_by_key(|s| s.start);
+        shadows.dedup_by(|b, a| b.start < a.end);
+        shadows.retain(|s| {
+            let i = out.partition_point(|m| m.span.end <= s.start);
+            out.get(i).is_none_or(|m| m.span.start >= s.end)
+        });
+        (out, shadows)
     }
 
     /// Resolves a folded name exactly (no boundaries, no fuzziness).
@@ -244,25 +263,65 @@ fn valid_boundaries(text: &str, span: &Range<usize>) -> bool {
         if n.is_ascii_alphanumeric() {
             return false;
         }
-        if bytes.get(span.end + 1).is_some_and(|c| c.is_ascii_digit()) {
-            match n {
-                b'.' => return false,
-                // `-5` continues a version, `-175B` is a size after the name.
-                b'-' | b'_' if !is_size_suffix(&bytes[span.end + 1..]) => return false,
-                _ => {}
+        let after = &bytes[span.end + 1..];
+        let ends_in_letter = span.end > span.start && bytes[span.end - 1].is_ascii_alphabetic();
+        match n {
+            // `Qwen2` in `Qwen2.5`; `llama` in `llama.cpp`.
+            b'.' if after.first().is_some_and(|c| c.is_ascii_alphanumeric()) => return false,
+            // `-5` continues a version, `-175B` is a size, `-v3` a newer version.
+            b'-' | b'_'
+                if after.first().is_some_and(|c| c.is_ascii_digit()) && !is_size_suffix(after) =>
+            {
+                return false;
             }
+            b'-' | b'_' | b' ' if is_v_version(after) => return false,
+            // `Llama 3.2` when only `Llama` is known: the name goes on.
+            b' ' if ends_in_letter && is_version_token(after) => return false,
+            _ => {}
         }
     }
     true
 }
 
+/// `v3`, `V2` (a version written after a name).
+fn is_v_version(rest: &[u8]) -> bool {
+    matches!(rest.first(), Some(b'v' | b'V'))
+        && rest.get(1).is_some_and(|c| c.is_ascii_digit())
+        && !rest[1..]
+            .iter()
+            .find(|c| !c.is_ascii_digit() && **c != b'.')
+            .is_some_and(|c| c.is_ascii_alphabetic())
+}
+
+/// A version number that continues a name: `3.2`, `2-7`, `3|...` — digits
+/// followed by `.`digit, `-`, `|` or `/`, and not a size (`65B`) or a count.
+fn is_version_token(rest: &[u8]) -> bool {
+    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 || is_size_suffix(rest) {
+        return false;
+    }
+    match rest.get(digits) {
+        Some(b'.') => rest.get(digits + 1).is_some_and(|c| c.is_ascii_digit()),
+        Some(b'-' | b'|' | b'/') => true,
+        // `Olmo 3 7B`: a version, then a size.
+        Some(b' ') => {
+            let next = &rest[digits..];
+            let skip = next.iter().take_while(|c| **c == b' ').count();
+            is_size_suffix(&next[skip..])
+        }
+        _ => false,
+    }
+}
+
 /// Whether `rest` starts with a model size like `175B`, `1.5B`, `350M`, `8x7B`.
 fn is_size_suffix(rest: &[u8]) -> bool {
+    // A size or a list of sizes sharing a unit: `175B`, `1.5B`, `8x7B`, `7|13|70B`.
     let digits = rest
         .iter()
-        .take_while(|c| c.is_ascii_digit() || **c == b'.' || **c == b'x')
+        .take_while(|c| c.is_ascii_digit() || matches!(c, b'.' | b'x' | b'|' | b'/'))
         .count();
     digits > 0
+        && rest[0].is_ascii_digit()
         && rest
             .get(digits)
             .is_some_and(|c| matches!(c, b'B' | b'b' | b'M' | b'm' | b'K' | b'k' | b'T'))

@@ -71,6 +71,10 @@ fn varies_by_variant(kb: &Kb, model: ModelId, attr: Attribute) -> bool {
     if m.fact(attr).is_some() {
         return false;
     }
+    // Several sizes: a size is never in conflict with another size.
+    if matches!(attr, Attribute::Params | Attribute::ActiveParams) && m.variants.len() > 1 {
+        return true;
+    }
     let mut values: Vec<f64> = m
         .variants
         .iter()
@@ -124,16 +128,19 @@ pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
                 .iter()
                 .enumerate()
                 .filter(|(j, b)| {
+                    if *j == i || same_line(a, b) {
+                        return false;
+                    }
                     // Two figures the KB both accepts (45TB raw, 570GB filtered)
                     // are not a conflict.
-                    *j != i
-                        && !(a_right && agrees(&b.claim.value, &facts) == Some(true))
-                        && !overlap(
-                            ia,
-                            interval(&b.claim.value).unwrap_or_default(),
-                            binary(&a.claim.value),
-                            binary(&b.claim.value),
-                        )
+                    let both_right = a_right && agrees(&b.claim.value, &facts) == Some(true);
+                    let compatible = overlap(
+                        ia,
+                        interval(&b.claim.value).unwrap_or_default(),
+                        binary(&a.claim.value),
+                        binary(&b.claim.value),
+                    );
+                    !both_right && !compatible
                 })
                 .map(|(_, b)| b)
                 .collect();
@@ -196,6 +203,19 @@ pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// Two values on one line are usually two different things (before and after
+/// filtering, a training and a validation split), not a contradiction.
+fn same_line(a: &Side, b: &Side) -> bool {
+    std::ptr::eq(a.doc, b.doc) && {
+        let (x, y) = if a.claim.span.start < b.claim.span.start {
+            (a.claim.span.start, b.claim.span.start)
+        } else {
+            (b.claim.span.start, a.claim.span.start)
+        };
+        !a.doc.text.get(x..y).unwrap_or("\n").contains('\n')
+    }
 }
 
 fn written(doc: &DocumentAnalysis, span: &Range<usize>) -> String {

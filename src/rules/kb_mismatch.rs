@@ -3,9 +3,9 @@
 use std::path::Path;
 
 use crate::claims::{Claim, ClaimValue};
-use crate::kb::{Attribute, Kb, KbModel};
+use crate::kb::{Attribute, FactValue, Kb, KbModel};
 
-use super::matching::{agrees, expected_text, nearest, rewrite_number};
+use super::matching::{agrees, expected_text, nearest, rewrite_number, size_values, sizes_agree};
 use super::{Edit, Finding, Fix, Rule};
 
 /// Documentation (Markdown), shown by `llmnotes rule LN001` and on hover.
@@ -49,7 +49,14 @@ pub fn check(kb: &Kb, path: &Path, text: &str, claims: &[Claim]) -> Vec<Finding>
         for &(id, variant) in &claim.models {
             let model = kb.model(id);
             let facts = model.facts_for(claim.attribute, variant);
-            match agrees(&claim.value, &facts) {
+            let verdict = if matches!(claim.attribute, Attribute::Params | Attribute::ActiveParams)
+                && variant.is_none()
+            {
+                size_values(model, claim.attribute).map(|v| sizes_agree(&claim.value, &v))
+            } else {
+                agrees(&claim.value, &facts)
+            };
+            match verdict {
                 Some(false) => {
                     if first_miss.is_none() {
                         first_miss = Some((model, variant, facts));
@@ -62,12 +69,30 @@ pub fn check(kb: &Kb, path: &Path, text: &str, claims: &[Claim]) -> Vec<Finding>
             continue;
         };
         let found = text.get(claim.span.clone()).unwrap_or("").to_string();
-        let expected = expected_text(claim.attribute, &claim.value, &facts);
+        let sizes = (variant.is_none()
+            && matches!(claim.attribute, Attribute::Params | Attribute::ActiveParams))
+        .then(|| size_values(model, claim.attribute))
+        .flatten();
+        let expected = match &sizes {
+            // Every size of the model: `7B / 13B / 70B`.
+            Some(values) if model.variants.len() > 1 || facts.is_empty() => {
+                let mut v = values.clone();
+                v.sort_by(f64::total_cmp);
+                v.dedup();
+                let shown: Vec<String> = v
+                    .iter()
+                    .map(|x| crate::facts::display_value(claim.attribute, FactValue::Number(*x)))
+                    .collect();
+                shown.join(" / ")
+            }
+            _ => expected_text(claim.attribute, &claim.value, &facts),
+        };
         let source = facts
             .iter()
             .find(|f| Some(f.value) == nearest(&claim.value, &facts))
             .or(facts.first())
             .map(|f| f.source.clone())
+            .or_else(|| model.paper.as_ref().map(|p| p.url.clone()))
             .unwrap_or_default();
         let subject = subject_name(model, variant);
         let others = if claim.models.len() > 1 {

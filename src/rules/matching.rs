@@ -210,3 +210,56 @@ pub fn rewrite_date(written: &str, note: &Date, kb: &KbDate) -> String {
         }
     }
 }
+
+/// Every size the KB accepts for a model's parameters (`attr` is params or active
+/// params): each variant's facts, or, for a variant without one, the size in its
+/// name (`7B`, `57B-A14B`). `None` when some variant has neither: then no size
+/// can be called wrong.
+pub fn size_values(model: &crate::kb::KbModel, attr: Attribute) -> Option<Vec<f64>> {
+    let mut out: Vec<f64> = model
+        .fact(attr)
+        .map(|f| fact_numbers(f).collect())
+        .unwrap_or_default();
+    for v in &model.variants {
+        // The nominal size in the name (`72B` for 72.7B) is what notes write.
+        let nominal = size_in_name(&v.name, attr);
+        match v.facts.iter().find(|f| f.attribute == attr) {
+            Some(f) => out.extend(fact_numbers(f).chain(nominal)),
+            None => out.push(nominal?),
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// `7B` → 7e9; `57B-A14B` → 57e9 total or 14e9 active; `MoE-A2.7B` → active 2.7e9.
+pub fn size_in_name(name: &str, attr: Attribute) -> Option<f64> {
+    let parse = |s: &str| -> Option<f64> {
+        let s = s.trim();
+        let (num, mult) = match s.chars().last()? {
+            'B' | 'b' => (&s[..s.len() - 1], 1e9),
+            'M' | 'm' => (&s[..s.len() - 1], 1e6),
+            'T' | 't' => (&s[..s.len() - 1], 1e12),
+            _ => return None,
+        };
+        num.parse::<f64>().ok().map(|n| n * mult)
+    };
+    let parts: Vec<&str> = name.split(['-', ' ']).collect();
+    match attr {
+        Attribute::ActiveParams => parts
+            .iter()
+            .find_map(|p| p.strip_prefix('A').and_then(parse)),
+        _ => parts.first().and_then(|p| parse(p)),
+    }
+}
+
+/// Whether a claimed size fits any of the values.
+pub fn sizes_agree(value: &ClaimValue, values: &[f64]) -> bool {
+    match value {
+        ClaimValue::Number(n) => values.iter().any(|v| number_accepts(n, *v)),
+        ClaimValue::Range(a, b) => {
+            values.iter().any(|v| number_accepts(a, *v))
+                && values.iter().any(|v| number_accepts(b, *v))
+        }
+        ClaimValue::Date(_) => true,
+    }
+}

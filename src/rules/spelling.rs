@@ -31,11 +31,17 @@ pub fn check(kb: &Kb, path: &Path, text: &str, mentions: &[Mention]) -> Vec<Find
                 Rule::Spelling,
                 path.to_path_buf(),
                 m.span.clone(),
-                format!("`{wrong}` is a misspelling of `{right}` ({})", model.name),
+                format!(
+                    "`{wrong}` is a misspelling of `{right}` ({}; knowledge base: {}, entry `{}`)",
+                    model.name,
+                    model.origin.display_name(),
+                    model.id
+                ),
             );
             f.model = Some(model.id.clone());
             f.found = Some(wrong.to_string());
             f.expected = Some(right.clone());
+            f.source = model.paper.as_ref().map(|p| p.url.clone());
             f.fix = Some(Fix {
                 title: format!("Write `{right}`"),
                 edits: vec![Edit {

@@ -46,7 +46,7 @@ async def test_workspace_diagnostics_with_related_information(client: LanguageCl
     ln001 = next(d for d in diags if d.code == "LN001" and d.range == utf16_range(NOTE_B, "45GB"))
     assert ln001.source == "llmnotes"
     assert ln001.severity == types.DiagnosticSeverity.Error
-    assert ln001.code_description.href.endswith("#ln001")
+    assert ln001.code_description.href.endswith("#ln001-kb-mismatch")
     kb = [r for r in ln001.related_information if r.location.uri.endswith("kb/openai.toml")]
     assert kb, ln001.related_information
     ln002 = next(d for d in diags if d.code == "LN002")

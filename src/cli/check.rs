@@ -1,0 +1,184 @@
+//! `llmnotes check [PATH...]`: read the notes, run the analysis core over all of
+//! them, optionally apply safe fixes, and print the findings.
+
+use std::io::Write;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Args;
+use rayon::prelude::*;
+
+use super::inputs::{self, Note};
+use super::output::{self, human::HumanOptions, Format, Report, SourceMap};
+use super::{display_path, fix, stderr, stdout, workspace, CliResult, Failure, Globals, Outcome};
+use crate::rules::{Finding, Severity};
+use crate::{Analyzer, DocumentAnalysis};
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Notes or folders of notes (default: the current folder). Folders are searched
+    /// for `*.md` and `*.markdown`, honouring `.gitignore`.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Apply the safe fixes, then report the findings that remain.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Print the findings only: no summary and no notices.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Print the number of findings per rule instead of each finding.
+    #[arg(long)]
+    pub statistics: bool,
+}
+
+pub fn run(globals: &Globals, args: CheckArgs) -> CliResult {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    if args.statistics && args.format != Format::Human {
+        return Err(Failure::msg(
+            "--statistics prints a table for people; it cannot be combined with --format json, sarif or github",
+        ));
+    }
+    let ws = workspace::load(globals.config.as_deref(), &paths[0])?;
+    let inputs = inputs::read(&paths);
+    let mut io_failed = false;
+    {
+        let mut err = stderr();
+        for s in &inputs.skipped {
+            writeln!(err, "warning: {s}")?;
+        }
+        for e in &inputs.errors {
+            writeln!(err, "error: {e}")?;
+            io_failed = true;
+        }
+        if inputs.notes.is_empty() && inputs.skipped.is_empty() && inputs.errors.is_empty() {
+            let shown: Vec<String> = paths.iter().map(|p| display_path(p)).collect();
+            writeln!(
+                err,
+                "warning: no Markdown files found in {}",
+                shown.join(", ")
+            )?;
+        }
+    }
+    let analyzer = Analyzer::new(ws.kb.clone(), ws.config.clone());
+    let mut notes = inputs.notes;
+    let (mut docs, crashed) = analyze_all(&analyzer, &notes);
+    io_failed |= crashed;
+    let mut findings = analyzer.findings(&docs.iter().collect::<Vec<_>>());
+
+    let mut fixed = 0;
+    if args.fix {
+        let plans = fix::plan(&findings, |p| {
+            notes.iter().find(|n| n.path == p).map(|n| &*n.text)
+        });
+        let mut changed = false;
+        for plan in plans {
+            match fix::write_atomic(&plan.path, &plan.text) {
+                Ok(()) => {
+                    fixed += plan.fixes;
+                    changed = true;
+                    if let Some(n) = notes.iter_mut().find(|n| n.path == plan.path) {
+                        n.text = Arc::from(plan.text);
+                    }
+                }
+                Err(e) => {
+                    writeln!(
+                        stderr(),
+                        "error: {}: cannot write fixes: {e}",
+                        display_path(&plan.path)
+                    )?;
+                    io_failed = true;
+                }
+            }
+        }
+        if changed {
+            let (new_docs, crashed) = analyze_all(&analyzer, &notes);
+            docs = new_docs;
+            io_failed |= crashed;
+            findings = analyzer.findings(&docs.iter().collect::<Vec<_>>());
+        }
+    }
+
+    let mut sources = SourceMap::new();
+    for n in &notes {
+        sources.add(n.path.clone(), n.text.clone());
+    }
+    sources.add_kb(&ws.kb_sources);
+    let report = Report {
+        findings: &findings,
+        sources: &sources,
+        files_checked: notes.len(),
+        fixed,
+    };
+    {
+        let mut out = stdout();
+        match args.format {
+            Format::Human if args.statistics => {
+                output::human::render_statistics(&mut out, &report)?
+            }
+            Format::Human => {
+                output::human::render(&mut out, &report, &HumanOptions { quiet: args.quiet })?
+            }
+            Format::Json => output::json::render(&mut out, &report)?,
+            Format::Sarif => output::sarif::render(&mut out, &report)?,
+            Format::Github => output::github::render(&mut out, &report)?,
+        }
+        out.flush()?;
+    }
+    if args.fix && fixed > 0 && args.format != Format::Human && !args.quiet {
+        writeln!(stderr(), "fixed {fixed} finding(s)")?;
+    }
+    if io_failed {
+        return Err(Failure::lines(Vec::new()));
+    }
+    Ok(outcome(&findings))
+}
+
+pub fn outcome(findings: &[Finding]) -> Outcome {
+    if findings.iter().any(|f| f.severity == Severity::Error) {
+        Outcome::Errors
+    } else {
+        Outcome::Clean
+    }
+}
+
+/// Analyses every note in parallel. The core promises not to panic; if it does on
+/// one note, that note is reported and left out, the others are still checked.
+pub fn analyze_all(analyzer: &Analyzer, notes: &[Note]) -> (Vec<DocumentAnalysis>, bool) {
+    let results: Vec<Result<DocumentAnalysis, PathBuf>> = notes
+        .par_iter()
+        .map(|n| {
+            catch_unwind(AssertUnwindSafe(|| {
+                analyzer.analyze(&n.path, n.text.clone())
+            }))
+            .map_err(|_| n.path.clone())
+        })
+        .collect();
+    let mut docs = Vec::with_capacity(results.len());
+    let mut crashed = false;
+    for r in results {
+        match r {
+            Ok(d) => docs.push(d),
+            Err(path) => {
+                crashed = true;
+                let _ = writeln!(
+                    stderr(),
+                    "error: {}: internal error while analysing this note (please report it)",
+                    display_path(&path)
+                );
+            }
+        }
+    }
+    (docs, crashed)
+}
