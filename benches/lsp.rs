@@ -127,6 +127,12 @@ fn peak_rss_kb(pid: u32) -> Option<u64> {
 }
 
 fn main() {
+    // `cargo test --all-targets` runs bench targets too, without `--bench`: the
+    // benchmark takes minutes, so it runs only under `cargo bench`.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("lsp benchmark: skipped (run it with `cargo bench --bench lsp`)");
+        return;
+    }
     let notes: usize = std::env::var("LLMNOTES_BENCH_NOTES")
         .ok()
         .and_then(|v| v.parse().ok())
