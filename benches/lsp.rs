@@ -7,7 +7,10 @@
 //! - peak RSS of the server.
 //!
 //! `cargo bench --bench lsp` (release). Sizes: `LLMNOTES_BENCH_NOTES` (10000),
-//! `LLMNOTES_BENCH_LINES` (10000). The corpus goes to `bench-corpus/` (git-ignored).
+//! `LLMNOTES_BENCH_LINES` (10000); `LLMNOTES_BENCH_ERRORS` (0.01): the share of
+//! parameter counts written wrong (each one conflicts with every right one);
+//! `LLMNOTES_BENCH_LOG` (a log filter) prints the server's log at the end. The
+//! corpus goes to `bench-corpus/` (git-ignored).
 
 #[path = "../tests/lsp/client.rs"]
 mod client;
@@ -80,7 +83,7 @@ fn paragraph(rng: &mut Rng, pool: &[(String, String, Option<String>)], error_rat
     s
 }
 
-fn generate(dir: &Path, notes: usize, long_lines: usize) -> std::io::Result<()> {
+fn generate(dir: &Path, notes: usize, long_lines: usize, error_rate: f64) -> std::io::Result<()> {
     let kb = Kb::embedded();
     let pool = model_pool(&kb);
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
@@ -90,7 +93,7 @@ fn generate(dir: &Path, notes: usize, long_lines: usize) -> std::io::Result<()> 
         std::fs::create_dir_all(&folder)?;
         let mut text = format!("# 笔记 {i}\n\n");
         for _ in 0..3 {
-            text.push_str(&paragraph(&mut rng, &pool, 0.01));
+            text.push_str(&paragraph(&mut rng, &pool, error_rate));
         }
         std::fs::write(folder.join(format!("note-{i:05}.md")), text)?;
     }
@@ -100,7 +103,7 @@ fn generate(dir: &Path, notes: usize, long_lines: usize) -> std::io::Result<()> 
         section += 1;
         long.push_str(&format!("## 第 {section} 节\n\n"));
         for _ in 0..4 {
-            long.push_str(&paragraph(&mut rng, &pool, 0.01));
+            long.push_str(&paragraph(&mut rng, &pool, error_rate));
         }
     }
     std::fs::write(dir.join("long.md"), long)?;
@@ -141,12 +144,17 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
+    let error_rate: f64 = std::env::var("LLMNOTES_BENCH_ERRORS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.01);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench-corpus");
     let t = Instant::now();
-    generate(&root, notes, lines).expect("generate corpus");
+    generate(&root, notes, lines, error_rate).expect("generate corpus");
     let root = root.canonicalize().unwrap();
     println!(
-        "corpus: {notes} notes + 1 note of {lines} lines ({} to write)",
+        "corpus: {notes} notes + 1 note of {lines} lines, {:.1}% of parameter counts wrong ({} to write)",
+        error_rate * 100.0,
         ms(t.elapsed())
     );
 

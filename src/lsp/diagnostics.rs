@@ -3,7 +3,7 @@
 //! included), convert, and publish only what changed since the last run, with
 //! empty lists for notes whose findings went away.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -38,7 +38,7 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
         }
     };
     let found = started.elapsed();
-    let mut by_path: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
+    let mut by_path: HashMap<PathBuf, Vec<Finding>> = HashMap::new();
     for f in findings {
         by_path.entry(f.path.clone()).or_default().push(f);
     }
@@ -46,7 +46,7 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
     let mut published = published.lock().unwrap_or_else(|p| p.into_inner());
     let mut seen = HashMap::new();
     for (path, view) in &snap.docs {
-        let list = by_path.get(path).map(Vec::as_slice).unwrap_or(&[]);
+        let list = by_path.remove(path).unwrap_or_default();
         let diagnostics: Vec<Diagnostic> = list
             .iter()
             .map(|f| {
@@ -54,7 +54,7 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
                 convert::diagnostic(f, &view.at(), snap.encoding, related)
             })
             .collect();
-        seen.insert(path.clone(), (view.generation, list.to_vec()));
+        seen.insert(path.clone(), (view.generation, list));
         let unchanged = published
             .by_path
             .get(path)
