@@ -691,3 +691,61 @@ fn hover_on_a_suppression_comment_shows_the_rule_doc() {
     assert!(!codes(&diags).contains(&"LN001"), "{diags:#?}");
     assert!(f.c.shutdown_and_exit().success());
 }
+
+#[test]
+fn added_workspace_folders_are_indexed_and_removed_ones_forgotten() {
+    let mut f = fixture();
+    let a = f.a.clone();
+    f.c.wait_diagnostics(&a, |d| codes(d).contains(&"LN002"));
+    // A second folder whose note conflicts with both.
+    let (_dir2, root2) = client::workspace(&[("c.md", "GPT-2 的训练数据是 50GB 的 WebText。\n")]);
+    let c_uri = file_uri(&root2.join("c.md"));
+    let folder = json!({"uri": file_uri(&root2), "name": "more"});
+    f.c.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [folder], "removed": []}}),
+    );
+    let diags =
+        f.c.wait_diagnostics(&c_uri, |d| codes(d).contains(&"LN002"));
+    assert_eq!(
+        diags.iter().find(|d| d["code"] == "LN002").unwrap()["relatedInformation"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // Removing it clears its diagnostics and its side of the conflicts.
+    f.c.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [], "removed": [folder]}}),
+    );
+    f.c.wait_diagnostics(&c_uri, |d| d.is_empty());
+    f.c.wait_diagnostics(&a, |d| {
+        d.iter()
+            .filter(|x| x["code"] == "LN002")
+            .all(|x| x["relatedInformation"].as_array().unwrap().len() == 1)
+    });
+    assert!(f.c.shutdown_and_exit().success());
+}
+
+#[test]
+fn settings_are_pulled_when_the_change_notification_carries_none() {
+    let mut f = fixture();
+    let b = f.b.clone();
+    f.c.wait_diagnostics(&b, |d| codes(d).contains(&"LN001"));
+    f.c.configuration = json!({"rules": {"kb-mismatch": "off", "spelling": "hint"}});
+    f.c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    let diags = f.c.wait_diagnostics(&b, |d| !codes(d).contains(&"LN001"));
+    let pulled =
+        f.c.server_requests
+            .iter()
+            .find(|r| r["method"] == "workspace/configuration")
+            .expect("configuration pulled");
+    assert_eq!(pulled["params"]["items"][0]["section"], "llmnotes");
+    let spelling = diags.iter().find(|d| d["code"] == "LN005").unwrap();
+    assert_eq!(spelling["severity"], 4, "hint");
+    assert!(f.c.shutdown_and_exit().success());
+}

@@ -301,7 +301,8 @@ async fn reload_env(inner: &Arc<Inner>) {
     tracing::info!("configuration and KB reloaded");
     inner.refresh.notify_one();
     register_watchers(inner).await;
-    if inlay_before != inlay_after {
+    let refresh = state::lock(&inner.state).support.inlay_hint_refresh;
+    if inlay_before != inlay_after && refresh {
         let _ = inner.client.inlay_hint_refresh().await;
     }
 }
@@ -355,6 +356,17 @@ fn support_of(caps: &ClientCapabilities) -> ClientSupport {
             .unwrap_or(false),
         relative_patterns: watched
             .and_then(|w| w.relative_pattern_support)
+            .unwrap_or(false),
+        configuration: caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.configuration)
+            .unwrap_or(false),
+        inlay_hint_refresh: caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.inlay_hint.as_ref())
+            .and_then(|h| h.refresh_support)
             .unwrap_or(false),
     }
 }
@@ -502,7 +514,8 @@ impl LanguageServer for Backend {
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         let mut settings = params.settings;
-        if settings.is_null() || settings.as_object().is_some_and(|o| o.is_empty()) {
+        let can_pull = state::lock(&self.inner.state).support.configuration;
+        if can_pull && (settings.is_null() || settings.as_object().is_some_and(|o| o.is_empty())) {
             let pulled = self
                 .inner
                 .client

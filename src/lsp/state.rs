@@ -84,6 +84,10 @@ pub(crate) struct ClientSupport {
     pub work_done_progress: bool,
     pub dynamic_watched_files: bool,
     pub relative_patterns: bool,
+    /// `workspace/configuration` (pull settings).
+    pub configuration: bool,
+    /// `workspace/inlayHint/refresh`.
+    pub inlay_hint_refresh: bool,
 }
 
 /// Findings from the latest diagnostics run, by note, with the generation of the
