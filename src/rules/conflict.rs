@@ -119,11 +119,22 @@ pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
         if sides.len() < 2 {
             continue;
         }
+        let (model, variant, attr) = *key;
+        let facts = kb.model(model).facts_for(attr, variant);
+        // Per side, once (not per pair): its interval, binary reading, and whether
+        // the KB accepts it. Groups for popular models hold thousands of sides.
+        let props: Vec<_> = sides
+            .iter()
+            .map(|s| {
+                (
+                    interval(&s.claim.value).unwrap_or_default(),
+                    binary(&s.claim.value),
+                    agrees(&s.claim.value, &facts) == Some(true),
+                )
+            })
+            .collect();
         for (i, a) in sides.iter().enumerate() {
-            let ia = interval(&a.claim.value).unwrap_or_default();
-            let (model, variant, attr) = *key;
-            let facts = kb.model(model).facts_for(attr, variant);
-            let a_right = agrees(&a.claim.value, &facts) == Some(true);
+            let (ia, binary_a, a_right) = props[i];
             let others: Vec<&Side> = sides
                 .iter()
                 .enumerate()
@@ -131,15 +142,11 @@ pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
                     if *j == i || same_line(a, b) {
                         return false;
                     }
+                    let (ib, binary_b, b_right) = props[*j];
                     // Two figures the KB both accepts (45TB raw, 570GB filtered)
                     // are not a conflict.
-                    let both_right = a_right && agrees(&b.claim.value, &facts) == Some(true);
-                    let compatible = overlap(
-                        ia,
-                        interval(&b.claim.value).unwrap_or_default(),
-                        binary(&a.claim.value),
-                        binary(&b.claim.value),
-                    );
+                    let both_right = a_right && b_right;
+                    let compatible = overlap(ia, ib, binary_a, binary_b);
                     !both_right && !compatible
                 })
                 .map(|(_, b)| b)
