@@ -749,3 +749,24 @@ fn settings_are_pulled_when_the_change_notification_carries_none() {
     assert_eq!(spelling["severity"], 4, "hint");
     assert!(f.c.shutdown_and_exit().success());
 }
+
+#[test]
+fn closing_a_note_outside_the_workspace_clears_its_diagnostics() {
+    let mut f = fixture();
+    let outside = tempfile::tempdir().unwrap();
+    let uri = file_uri(&outside.path().join("loose.md"));
+    let text = "LLamma-1 65B\n";
+    f.c.open(&uri, text);
+    let diags = f.c.wait_diagnostics(&uri, |d| codes(d).contains(&"LN005"));
+    assert_eq!(diags[0]["range"], f.range(text, "LLamma-1", 0));
+    f.c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    f.c.wait_diagnostics(&uri, |d| d.is_empty());
+    // An untitled buffer is served too.
+    let untitled = "untitled:Untitled-1";
+    f.c.open(untitled, text);
+    f.c.wait_diagnostics(untitled, |d| codes(d).contains(&"LN005"));
+    assert!(f.c.shutdown_and_exit().success());
+}
