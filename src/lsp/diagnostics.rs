@@ -45,8 +45,29 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
     let mut batch = Vec::new();
     let mut published = published.lock().unwrap_or_else(|p| p.into_inner());
     let mut seen = HashMap::new();
+    let previous = &snap.findings;
     for (path, view) in &snap.docs {
         let list = by_path.remove(path).unwrap_or_default();
+        // Same text, same findings, same text on the other side of each related
+        // location: what was published still stands; skip the conversion.
+        let unchanged_findings = previous.epoch == snap.env.epoch
+            && previous
+                .by_path
+                .get(path)
+                .is_some_and(|(generation, old)| *generation == view.generation && *old == list)
+            && list.iter().all(|f| {
+                f.related.iter().take(MAX_RELATED).all(|r| {
+                    match (snap.doc(&r.path), previous.by_path.get(&r.path)) {
+                        (Some(other), Some((generation, _))) => other.generation == *generation,
+                        (None, None) => true,
+                        _ => false,
+                    }
+                })
+            });
+        if unchanged_findings && (list.is_empty() || published.by_path.contains_key(path)) {
+            seen.insert(path.clone(), (view.generation, list));
+            continue;
+        }
         let diagnostics: Vec<Diagnostic> = list
             .iter()
             .map(|f| {
@@ -83,7 +104,10 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
         }
     }
     drop(published);
-    state::lock(state).findings = Arc::new(FindingsByPath { by_path: seen });
+    state::lock(state).findings = Arc::new(FindingsByPath {
+        epoch: snap.env.epoch,
+        by_path: seen,
+    });
     tracing::debug!(
         "diagnostics run: {} notes, analysis {:?}, findings {:?}, total {:?}, {} to publish",
         snap.docs.len(),

@@ -94,6 +94,8 @@ pub(crate) struct ClientSupport {
 /// text they were computed on.
 #[derive(Default)]
 pub(crate) struct FindingsByPath {
+    /// The environment epoch they were computed in.
+    pub epoch: u64,
     pub by_path: HashMap<PathBuf, (u64, Vec<Finding>)>,
 }
 
