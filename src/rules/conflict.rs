@@ -85,6 +85,18 @@ fn varies_by_variant(kb: &Kb, model: ModelId, attr: Attribute) -> bool {
     values.len() > 1 || (m.variants.len() > 1 && values.is_empty())
 }
 
+/// A side's interval, binary reading and KB agreement.
+type Props = ((f64, f64), Option<(f64, f64)>, bool);
+type PropsKey = ((u64, u64), Option<(u64, u64)>, bool);
+
+fn props_key(((lo, hi), binary, right): Props) -> PropsKey {
+    (
+        (lo.to_bits(), hi.to_bits()),
+        binary.map(|(a, b)| (a.to_bits(), b.to_bits())),
+        right,
+    )
+}
+
 struct Side<'a> {
     doc: &'a DocumentAnalysis,
     claim: &'a Claim,
@@ -121,35 +133,49 @@ pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
         }
         let (model, variant, attr) = *key;
         let facts = kb.model(model).facts_for(attr, variant);
-        // Per side, once (not per pair): its interval, binary reading, and whether
-        // the KB accepts it. Groups for popular models hold thousands of sides.
-        let props: Vec<_> = sides
-            .iter()
-            .map(|s| {
-                (
-                    interval(&s.claim.value).unwrap_or_default(),
-                    binary(&s.claim.value),
-                    agrees(&s.claim.value, &facts) == Some(true),
-                )
+        // Sides with the same interval, binary reading and KB agreement behave
+        // alike: compare these classes (few) rather than every pair of sides
+        // (groups for popular models hold thousands of sides).
+        let mut class_of = Vec::with_capacity(sides.len());
+        let mut classes: Vec<(Props, Vec<usize>)> = Vec::new();
+        let mut class_index: HashMap<PropsKey, usize> = HashMap::new();
+        for (j, s) in sides.iter().enumerate() {
+            let props: Props = (
+                interval(&s.claim.value).unwrap_or_default(),
+                binary(&s.claim.value),
+                agrees(&s.claim.value, &facts) == Some(true),
+            );
+            let c = *class_index.entry(props_key(props)).or_insert_with(|| {
+                classes.push((props, Vec::new()));
+                classes.len() - 1
+            });
+            classes[c].1.push(j);
+            class_of.push(c);
+        }
+        let k = classes.len();
+        // Whether a side of class x conflicts with a side of class y.
+        let conflicting: Vec<bool> = (0..k * k)
+            .map(|xy| {
+                let ((ia, binary_a, a_right), _) = classes[xy / k];
+                let ((ib, binary_b, b_right), _) = classes[xy % k];
+                // Two figures the KB both accepts (45TB raw, 570GB filtered)
+                // are not a conflict.
+                let both_right = a_right && b_right;
+                let compatible = overlap(ia, ib, binary_a, binary_b);
+                !both_right && !compatible
             })
             .collect();
         for (i, a) in sides.iter().enumerate() {
-            let (ia, binary_a, a_right) = props[i];
-            let others: Vec<&Side> = sides
-                .iter()
-                .enumerate()
-                .filter(|(j, b)| {
-                    if *j == i || same_line(a, b) {
-                        return false;
-                    }
-                    let (ib, binary_b, b_right) = props[*j];
-                    // Two figures the KB both accepts (45TB raw, 570GB filtered)
-                    // are not a conflict.
-                    let both_right = a_right && b_right;
-                    let compatible = overlap(ia, ib, binary_a, binary_b);
-                    !both_right && !compatible
-                })
-                .map(|(_, b)| b)
+            let ca = class_of[i];
+            let mut candidates: Vec<usize> = (0..k)
+                .filter(|&cb| conflicting[ca * k + cb])
+                .flat_map(|cb| classes[cb].1.iter().copied())
+                .collect();
+            candidates.sort_unstable();
+            let others: Vec<&Side> = candidates
+                .into_iter()
+                .filter(|&j| j != i && !same_line(a, &sides[j]))
+                .map(|j| &sides[j])
                 .collect();
             if others.is_empty() {
                 continue;
