@@ -11,6 +11,7 @@ pub mod claims;
 pub mod cli;
 pub mod config;
 pub mod facts;
+pub mod grammar;
 pub mod kb;
 pub mod lsp;
 pub mod markdown;

@@ -20,16 +20,64 @@ pub enum Encoding {
 pub struct LineIndex {
     /// Byte offset at which each line starts; `line_starts[0] == 0`.
     line_starts: Vec<usize>,
+    /// Within long lines, a checkpoint every `ANCHOR_EVERY` bytes: (byte offset,
+    /// chars and UTF-16 units from the line start). Keeps a column lookup cheap
+    /// on a 50 MB single-line file.
+    anchors: Vec<Anchor>,
     len: usize,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Anchor {
+    offset: usize,
+    chars: usize,
+    utf16: usize,
+}
+
+const ANCHOR_EVERY: usize = 4096;
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
         line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        let mut anchors = Vec::new();
+        for (line, &start) in line_starts.iter().enumerate() {
+            let end = line_starts.get(line + 1).copied().unwrap_or(text.len());
+            if end - start <= ANCHOR_EVERY {
+                continue;
+            }
+            let (mut chars, mut utf16, mut next) = (0, 0, start + ANCHOR_EVERY);
+            for (i, c) in text[start..end].char_indices() {
+                if start + i >= next {
+                    anchors.push(Anchor {
+                        offset: start + i,
+                        chars,
+                        utf16,
+                    });
+                    next = start + i + ANCHOR_EVERY;
+                }
+                chars += 1;
+                utf16 += c.len_utf16();
+            }
+        }
         LineIndex {
             line_starts,
+            anchors,
             len: text.len(),
+        }
+    }
+
+    /// The latest checkpoint at or before `offset` on the line starting at
+    /// `line_start`, or the line start itself.
+    fn anchor(&self, line_start: usize, offset: usize) -> Anchor {
+        let i = self.anchors.partition_point(|a| a.offset <= offset);
+        match i.checked_sub(1).map(|i| self.anchors[i]) {
+            Some(a) if a.offset >= line_start => a,
+            _ => Anchor {
+                offset: line_start,
+                chars: 0,
+                utf16: 0,
+            },
         }
     }
 
@@ -63,7 +111,18 @@ impl LineIndex {
             Err(l) => l - 1,
         };
         let start = self.line_starts[line];
-        let col = column_width(&text[start..offset], enc);
+        let col = match enc {
+            Encoding::Utf8 => offset - start,
+            Encoding::Chars | Encoding::Utf16 => {
+                let a = self.anchor(start, offset);
+                let rest = column_width(&text[a.offset..offset], enc);
+                rest + if enc == Encoding::Chars {
+                    a.chars
+                } else {
+                    a.utf16
+                }
+            }
+        };
         (line, col)
     }
 
@@ -126,6 +185,24 @@ mod tests {
         assert_eq!(idx.offset(text, 1, 4, Encoding::Utf16), Some(x));
         assert_eq!(idx.offset(text, 1, 3, Encoding::Chars), Some(x));
         assert_eq!(idx.offset(text, 1, 10, Encoding::Utf8), Some(x));
+    }
+
+    #[test]
+    fn long_lines_use_checkpoints_with_the_same_answers() {
+        let text = "中a😀".repeat(5000) + "\nx";
+        let idx = LineIndex::new(&text);
+        assert!(!idx.anchors.is_empty());
+        for offset in [0, 7, 4096, 4099, 30_001, text.len() - 3, text.len()] {
+            let mut o = offset.min(text.len());
+            while !text.is_char_boundary(o) {
+                o -= 1;
+            }
+            let line_start = text[..o].rfind('\n').map_or(0, |i| i + 1);
+            for enc in [Encoding::Chars, Encoding::Utf16, Encoding::Utf8] {
+                let want = column_width(&text[line_start..o], enc);
+                assert_eq!(idx.position(&text, offset, enc).1, want, "{offset} {enc:?}");
+            }
+        }
     }
 
     #[test]

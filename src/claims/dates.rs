@@ -52,6 +52,7 @@ pub(super) fn release_claims(
             mention: Some(m.span.clone()),
             attribute: Attribute::Released,
             value: ClaimValue::Date(date),
+            line: 0,
         });
     }
     out

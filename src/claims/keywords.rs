@@ -181,27 +181,69 @@ pub const DATA_WORDS: &[&str] = &[
     "数据", "语料", "训练", "token", "data", "corpus", "trained", "webtext", "文本", "text",
 ];
 
-/// Whether `haystack` contains `needle`, ASCII case-insensitively.
-pub fn contains_ci(haystack: &str, needle: &str) -> bool {
-    find_ci(haystack, needle).is_some()
+/// A list of words compiled once into an ASCII-case-insensitive automaton: these
+/// checks run for every number in every note.
+pub struct WordSet {
+    automaton: std::sync::OnceLock<aho_corasick::AhoCorasick>,
+    words: fn() -> Vec<&'static str>,
 }
 
-/// Byte offset of the first ASCII-case-insensitive occurrence of `needle`.
-pub fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
-    let h = haystack.as_bytes();
-    let n = needle.as_bytes();
-    if n.is_empty() || n.len() > h.len() {
-        return None;
+impl WordSet {
+    pub const fn new(words: fn() -> Vec<&'static str>) -> WordSet {
+        WordSet {
+            automaton: std::sync::OnceLock::new(),
+            words,
+        }
     }
-    (0..=h.len() - n.len()).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+
+    fn automaton(&self) -> &aho_corasick::AhoCorasick {
+        self.automaton.get_or_init(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build((self.words)())
+                .expect("keyword lists are valid patterns")
+        })
+    }
+
+    /// Whether any word occurs in `text`.
+    pub fn any_in(&self, text: &str) -> bool {
+        self.automaton().is_match(text)
+    }
+
+    /// Every occurrence (overlapping): (start, end, index of the word).
+    pub fn occurrences<'a>(
+        &'a self,
+        text: &'a str,
+    ) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+        self.automaton()
+            .find_overlapping_iter(text)
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+    }
 }
 
-/// All occurrences, for choosing the nearest.
-pub fn find_all_ci<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
-    let h = haystack.as_bytes();
-    let n = needle.as_bytes();
-    let last = h.len().checked_sub(n.len());
-    (0..=last.unwrap_or(0))
-        .filter(move |_| last.is_some() && !n.is_empty())
-        .filter(move |&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+pub static BLOCKER_SET: WordSet = WordSet::new(|| BLOCKERS.to_vec());
+pub static DATA_SET: WordSet = WordSet::new(|| DATA_WORDS.to_vec());
+pub static RELEASE_SET: WordSet = WordSet::new(|| RELEASE_WORDS.to_vec());
+pub static ACTIVE_SET: WordSet = WordSet::new(|| ACTIVE_WORDS.to_vec());
+pub static TOTAL_SET: WordSet = WordSet::new(|| vec!["total", "总"]);
+pub static KEYWORD_SET: WordSet =
+    WordSet::new(|| ATTRIBUTE_KEYWORDS.iter().map(|(k, _)| *k).collect());
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_sets_match_case_insensitively() {
+        assert!(BLOCKER_SET.any_in("the Embedding layer"));
+        assert!(!BLOCKER_SET.any_in("参数量约 1.17 亿"));
+        let found: Vec<&str> = KEYWORD_SET
+            .occurrences("隐藏层维度 768")
+            .map(|(_, _, i)| ATTRIBUTE_KEYWORDS[i].0)
+            .collect();
+        assert!(
+            found.contains(&"隐藏层维度") && found.contains(&"层"),
+            "{found:?}"
+        );
+    }
 }

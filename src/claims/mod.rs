@@ -22,7 +22,7 @@ use crate::mentions::Mention;
 use crate::quantities::{Date, Magnitude, Number, Quantity, QuantityKind, Unit};
 
 use keywords::{
-    contains_ci, find_all_ci, ACTIVE_WORDS, ATTRIBUTE_KEYWORDS, BLOCKERS, DATA_WORDS, RELEASE_WORDS,
+    ACTIVE_SET, ATTRIBUTE_KEYWORDS, BLOCKER_SET, DATA_SET, KEYWORD_SET, RELEASE_SET, TOTAL_SET,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +44,8 @@ pub struct Claim {
     pub mention: Option<Range<usize>>,
     pub attribute: Attribute,
     pub value: ClaimValue,
+    /// 0-based line of `span.start` (two values on one line are rarely in conflict).
+    pub line: usize,
 }
 
 /// Attaches quantities to models. Never panics.
@@ -95,11 +97,20 @@ pub fn extract(
                     mention,
                     attribute,
                     value,
+                    line: 0,
                 });
             }
         }
     }
     claims.sort_by_key(|c| c.span.start);
+    if !claims.is_empty() {
+        let lines = crate::text::LineIndex::new(text);
+        for c in &mut claims {
+            c.line = lines
+                .position(text, c.span.start, crate::text::Encoding::Utf8)
+                .0;
+        }
+    }
     claims
 }
 
@@ -146,7 +157,7 @@ fn table_claim(
     for (model_cell, attr_cell) in [(&column_header, &row_header), (&row_header, &column_header)] {
         if let Some(subject) = subjects.single_in(model_cell) {
             let header = masked.get(attr_cell.clone()).unwrap_or("");
-            if RELEASE_WORDS.iter().any(|w| contains_ci(header, w)) {
+            if RELEASE_SET.any_in(header) {
                 return dates::as_date(q).map(|_| (Attribute::Released, subject));
             }
             let attribute = header_attribute(masked, attr_cell, &cell, q)
@@ -172,10 +183,12 @@ fn header_attribute(
     if blocked(text) {
         return None;
     }
-    let attr = ATTRIBUTE_KEYWORDS
-        .iter()
-        .find(|(k, _)| contains_ci(text, k))
-        .map(|(_, a)| *a)?;
+    // The first keyword in list order that the header contains.
+    let attr = KEYWORD_SET
+        .occurrences(text)
+        .map(|(_, _, i)| i)
+        .min()
+        .map(|i| ATTRIBUTE_KEYWORDS[i].1)?;
     refine(attr, cell_text, 0, text, q)
 }
 
@@ -231,7 +244,7 @@ fn clause_around(masked: &str, sentence: &Range<usize>, q: &Range<usize>) -> Ran
 }
 
 fn blocked(text: &str) -> bool {
-    BLOCKERS.iter().any(|b| contains_ci(text, b))
+    BLOCKER_SET.any_in(text)
 }
 
 /// The attribute of a quantity from its unit word or the nearest keyword in its
@@ -289,36 +302,28 @@ fn nearest_keyword(
     let mut best: Option<(usize, Attribute)> = None;
     let mut taken: Vec<Range<usize>> = Vec::new();
     // Longer keywords claim their text first (`隐藏层` before `层`).
-    static BY_LENGTH: std::sync::OnceLock<Vec<(&str, Attribute)>> = std::sync::OnceLock::new();
-    let keywords = BY_LENGTH.get_or_init(|| {
-        let mut k = ATTRIBUTE_KEYWORDS.to_vec();
-        k.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
-        k
-    });
-    for (k, a) in keywords {
-        for at in find_all_ci(text, k) {
-            let span = base + at..base + at + k.len();
-            if taken
-                .iter()
-                .any(|t| t.start < span.end && span.start < t.end)
-            {
-                continue;
-            }
-            // A keyword inside this quantity, or another quantity's unit word.
-            if (span.start < q.end && q.start < span.end)
-                || subjects.inside_other_quantity(&span, q)
-            {
-                continue;
-            }
-            taken.push(span.clone());
-            let dist = if span.end <= q.start {
-                q.start - span.end
-            } else {
-                span.start.saturating_sub(q.end)
-            };
-            if best.is_none_or(|(d, _)| dist < d) {
-                best = Some((dist, *a));
-            }
+    let mut found: Vec<(usize, usize, usize)> = KEYWORD_SET.occurrences(text).collect();
+    found.sort_by_key(|(s, e, _)| (std::cmp::Reverse(e - s), *s));
+    for (at, end, k) in found {
+        let span = base + at..base + end;
+        if taken
+            .iter()
+            .any(|t| t.start < span.end && span.start < t.end)
+        {
+            continue;
+        }
+        // A keyword inside this quantity, or another quantity's unit word.
+        if (span.start < q.end && q.start < span.end) || subjects.inside_other_quantity(&span, q) {
+            continue;
+        }
+        taken.push(span.clone());
+        let dist = if span.end <= q.start {
+            q.start - span.end
+        } else {
+            span.start.saturating_sub(q.end)
+        };
+        if best.is_none_or(|(d, _)| dist < d) {
+            best = Some((dist, ATTRIBUTE_KEYWORDS[k].1));
         }
     }
     best.map(|(_, a)| a)
@@ -339,7 +344,7 @@ fn refine(
         QuantityKind::Date(_) => return None,
     };
     let n = hi_n;
-    let has_data_word = DATA_WORDS.iter().any(|w| contains_ci(wider, w));
+    let has_data_word = DATA_SET.any_in(wider);
     let attr = match attr {
         Attribute::TrainingTokens
             if n.unit == Unit::None
@@ -416,14 +421,19 @@ fn refine(
 
 /// Whether the nearest of `激活/active` and `总/total` to the number is `active`.
 fn says_active(clause: &str, digit: usize) -> bool {
-    let dist = |words: &[&str]| {
+    let dist = |words: &keywords::WordSet| {
         words
-            .iter()
-            .flat_map(|w| find_all_ci(clause, w).map(move |i| (i, i + w.len())))
-            .map(|(s, e)| if e <= digit { digit - e } else { s - digit })
+            .occurrences(clause)
+            .map(|(s, e, _)| {
+                if e <= digit {
+                    digit - e
+                } else {
+                    s.saturating_sub(digit)
+                }
+            })
             .min()
     };
-    match (dist(ACTIVE_WORDS), dist(&["total", "总"])) {
+    match (dist(&ACTIVE_SET), dist(&TOTAL_SET)) {
         (Some(a), Some(t)) => a < t,
         (Some(_), None) => true,
         _ => false,
@@ -439,8 +449,14 @@ fn is_previous_value(masked: &str, clause: &Range<usize>, q: &Range<usize>) -> b
     let from = before.ends_with('从')
         || before.ends_with('由')
         || before.ends_with("的")
-        || before.to_ascii_lowercase().ends_with("from");
-    let to = [
+        || before
+            .get(before.len().saturating_sub(4)..)
+            .is_some_and(|w| w.eq_ignore_ascii_case("from"));
+    if !from {
+        return false;
+    }
+    let after = after.to_ascii_lowercase();
+    [
         "改为",
         "到",
         "增加到",
@@ -452,8 +468,7 @@ fn is_previous_value(masked: &str, clause: &Range<usize>, q: &Range<usize>) -> b
         " to ",
     ]
     .iter()
-    .any(|w| contains_ci(after, w));
-    from && to
+    .any(|w| after.contains(w))
 }
 
 /// The claim's value, with the precision of letter magnitudes made exact to the

@@ -43,10 +43,10 @@ impl Folded {
             } else {
                 // Copy a whole UTF-8 sequence; non-breaking space and dashes are
                 // separators too.
-                let len = utf8_len(b);
-                let end = (i + len).min(src.len());
-                let ch = text.get(i..end).and_then(|s| s.chars().next());
-                if ch.is_some_and(is_fold_separator) {
+                // `i` is always on a character boundary here.
+                let ch = text[i..].chars().next().unwrap_or(' ');
+                let end = i + ch.len_utf8();
+                if is_fold_separator(ch) {
                     i = end;
                     continue;
                 }
@@ -71,15 +71,6 @@ impl Folded {
             self.map[end - 1] as usize + 1
         };
         s..e
-    }
-}
-
-fn utf8_len(first: u8) -> usize {
-    match first {
-        0xF0..=0xFF => 4,
-        0xE0..=0xEF => 3,
-        0xC0..=0xDF => 2,
-        _ => 1,
     }
 }
 

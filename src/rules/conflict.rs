@@ -85,21 +85,11 @@ fn varies_by_variant(kb: &Kb, model: ModelId, attr: Attribute) -> bool {
     values.len() > 1 || (m.variants.len() > 1 && values.is_empty())
 }
 
-/// A side's interval, binary reading and KB agreement.
-type Props = ((f64, f64), Option<(f64, f64)>, bool);
-type PropsKey = ((u64, u64), Option<(u64, u64)>, bool);
-
-fn props_key(((lo, hi), binary, right): Props) -> PropsKey {
-    (
-        (lo.to_bits(), hi.to_bits()),
-        binary.map(|(a, b)| (a.to_bits(), b.to_bits())),
-        right,
-    )
-}
-
 struct Side<'a> {
     doc: &'a DocumentAnalysis,
     claim: &'a Claim,
+    /// 0-based line of the claim.
+    line: usize,
 }
 
 pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
@@ -119,7 +109,11 @@ pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
             groups
                 .entry((model, variant, claim.attribute))
                 .or_default()
-                .push(Side { doc, claim });
+                .push(Side {
+                    doc,
+                    claim,
+                    line: claim.line,
+                });
         }
     }
     let mut out = Vec::new();
@@ -132,123 +126,144 @@ pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
             continue;
         }
         let (model, variant, attr) = *key;
-        let facts = kb.model(model).facts_for(attr, variant);
-        // Sides with the same interval, binary reading and KB agreement behave
-        // alike: compare these classes (few) rather than every pair of sides
-        // (groups for popular models hold thousands of sides).
-        let mut class_of = Vec::with_capacity(sides.len());
-        let mut classes: Vec<(Props, Vec<usize>)> = Vec::new();
-        let mut class_index: HashMap<PropsKey, usize> = HashMap::new();
-        for (j, s) in sides.iter().enumerate() {
-            let props: Props = (
-                interval(&s.claim.value).unwrap_or_default(),
-                binary(&s.claim.value),
-                agrees(&s.claim.value, &facts) == Some(true),
-            );
-            let c = *class_index.entry(props_key(props)).or_insert_with(|| {
-                classes.push((props, Vec::new()));
-                classes.len() - 1
-            });
-            classes[c].1.push(j);
-            class_of.push(c);
+        let m = kb.model(model);
+        let facts = m.facts_for(attr, variant);
+        // Sides that claim the same interval form one cluster; clusters are
+        // compared once each, so a thousand notes repeating two figures cost two
+        // comparisons, not a million.
+        let mut clusters: Vec<(ClaimValue, Vec<&Side>)> = Vec::new();
+        for side in sides {
+            match clusters
+                .iter_mut()
+                .find(|(v, _)| same_interval(v, &side.claim.value))
+            {
+                Some((_, members)) => members.push(side),
+                None => clusters.push((side.claim.value.clone(), vec![side])),
+            }
         }
-        let k = classes.len();
-        // Whether a side of class x conflicts with a side of class y.
-        let conflicting: Vec<bool> = (0..k * k)
-            .map(|xy| {
-                let ((ia, binary_a, a_right), _) = classes[xy / k];
-                let ((ib, binary_b, b_right), _) = classes[xy % k];
-                // Two figures the KB both accepts (45TB raw, 570GB filtered)
-                // are not a conflict.
-                let both_right = a_right && b_right;
-                let compatible = overlap(ia, ib, binary_a, binary_b);
-                !both_right && !compatible
-            })
+        let right: Vec<bool> = clusters
+            .iter()
+            .map(|(v, _)| agrees(v, &facts) == Some(true))
             .collect();
-        for (i, a) in sides.iter().enumerate() {
-            let ca = class_of[i];
-            let mut candidates: Vec<usize> = (0..k)
-                .filter(|&cb| conflicting[ca * k + cb])
-                .flat_map(|cb| classes[cb].1.iter().copied())
+        for (ci, (value, members)) in clusters.iter().enumerate() {
+            let against: Vec<usize> = (0..clusters.len())
+                .filter(|&cj| {
+                    if cj == ci {
+                        return false;
+                    }
+                    // Two figures the KB both accepts (45TB raw, 570GB filtered)
+                    // are not a conflict.
+                    let both_right = right[ci] && right[cj];
+                    let other = &clusters[cj].0;
+                    let compatible = overlap(
+                        interval(value).unwrap_or_default(),
+                        interval(other).unwrap_or_default(),
+                        binary(value),
+                        binary(other),
+                    );
+                    !both_right && !compatible
+                })
                 .collect();
-            candidates.sort_unstable();
-            let others: Vec<&Side> = candidates
-                .into_iter()
-                .filter(|&j| j != i && !same_line(a, &sides[j]))
-                .map(|j| &sides[j])
-                .collect();
-            if others.is_empty() {
+            if against.is_empty() {
                 continue;
             }
-            let found = written(a.doc, &a.claim.span);
-            let mut elsewhere = Vec::new();
-            let mut related = Vec::new();
-            for b in &others {
-                let idx = line_indexes
-                    .entry(std::ptr::from_ref(b.doc))
-                    .or_insert_with(|| LineIndex::new(&b.doc.text));
-                let (line, _) = idx.position(&b.doc.text, b.claim.span.start, Encoding::Chars);
-                let value = written(b.doc, &b.claim.span);
-                elsewhere.push(format!("{value} in {}:{}", b.doc.path.display(), line + 1));
-                related.push(Related {
-                    path: b.doc.path.clone(),
-                    span: b.claim.span.clone(),
-                    message: format!("{value} here"),
-                });
-            }
-            let m = kb.model(model);
-            let kb_note = m
-                .facts_for(attr, variant)
-                .first()
-                .map(|f| {
-                    format!(
-                        "; the knowledge base says {} (source: {})",
-                        crate::facts::display_value(attr, f.value),
-                        f.source
-                    )
-                })
-                .unwrap_or_default();
-            let message = format!(
-                "{} {}: {found} here, but {}{kb_note}",
-                subject_name(m, variant),
-                attr.label(),
-                elsewhere.join(", ")
-            );
-            let mut f = Finding::new(
-                Rule::Conflict,
-                a.doc.path.clone(),
-                a.claim.span.clone(),
-                message,
-            );
-            f.model = Some(m.id.clone());
-            f.attribute = Some(attr);
-            f.found = Some(found);
-            f.expected = Some(
-                others
+            for a in members {
+                let others: Vec<&Side> = against
                     .iter()
-                    .map(|b| written(b.doc, &b.claim.span))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            );
-            f.source = m.facts_for(attr, variant).first().map(|f| f.source.clone());
-            f.related = related;
-            out.push(f);
+                    .flat_map(|&cj| clusters[cj].1.iter().copied())
+                    .filter(|b| !same_line(a, b))
+                    .collect();
+                if others.is_empty() {
+                    continue;
+                }
+                out.push(finding(
+                    kb,
+                    (model, variant, attr),
+                    a,
+                    &others,
+                    &mut line_indexes,
+                ));
+            }
         }
     }
     out
 }
 
+/// How many other places a message and its related information name.
+const MAX_LISTED: usize = 5;
+
+fn finding(
+    kb: &Kb,
+    (model, variant, attr): (ModelId, Option<usize>, Attribute),
+    a: &Side,
+    others: &[&Side],
+    line_indexes: &mut HashMap<*const DocumentAnalysis, LineIndex>,
+) -> Finding {
+    let found = written(a.doc, &a.claim.span);
+    let mut elsewhere = Vec::new();
+    let mut related = Vec::new();
+    for b in others.iter().take(MAX_LISTED) {
+        let idx = line_indexes
+            .entry(std::ptr::from_ref(b.doc))
+            .or_insert_with(|| LineIndex::new(&b.doc.text));
+        let (line, _) = idx.position(&b.doc.text, b.claim.span.start, Encoding::Chars);
+        let value = written(b.doc, &b.claim.span);
+        elsewhere.push(format!("{value} in {}:{}", b.doc.path.display(), line + 1));
+        related.push(Related {
+            path: b.doc.path.clone(),
+            span: b.claim.span.clone(),
+            message: format!("{value} here"),
+        });
+    }
+    if others.len() > MAX_LISTED {
+        elsewhere.push(format!("and {} more", others.len() - MAX_LISTED));
+    }
+    let m = kb.model(model);
+    let kb_fact = m.facts_for(attr, variant).first().copied();
+    let kb_note = kb_fact
+        .map(|f| {
+            format!(
+                "; the knowledge base says {} (source: {})",
+                crate::facts::display_value(attr, f.value),
+                f.source
+            )
+        })
+        .unwrap_or_default();
+    let message = format!(
+        "{} {}: {found} here, but {}{kb_note}",
+        subject_name(m, variant),
+        attr.label(),
+        elsewhere.join(", ")
+    );
+    let mut f = Finding::new(
+        Rule::Conflict,
+        a.doc.path.clone(),
+        a.claim.span.clone(),
+        message,
+    );
+    f.model = Some(m.id.clone());
+    f.attribute = Some(attr);
+    f.found = Some(found);
+    let mut values: Vec<String> = others
+        .iter()
+        .map(|b| written(b.doc, &b.claim.span))
+        .collect();
+    values.sort();
+    values.dedup();
+    f.expected = Some(values.join(", "));
+    f.source = kb_fact.map(|f| f.source.clone());
+    f.related = related;
+    f
+}
+
+fn same_interval(a: &ClaimValue, b: &ClaimValue) -> bool {
+    interval(a) == interval(b) && binary(a) == binary(b)
+}
+
 /// Two values on one line are usually two different things (before and after
 /// filtering, a training and a validation split), not a contradiction.
 fn same_line(a: &Side, b: &Side) -> bool {
-    std::ptr::eq(a.doc, b.doc) && {
-        let (x, y) = if a.claim.span.start < b.claim.span.start {
-            (a.claim.span.start, b.claim.span.start)
-        } else {
-            (b.claim.span.start, a.claim.span.start)
-        };
-        !a.doc.text.get(x..y).unwrap_or("\n").contains('\n')
-    }
+    std::ptr::eq(a.doc, b.doc) && a.line == b.line
 }
 
 fn written(doc: &DocumentAnalysis, span: &Range<usize>) -> String {
