@@ -104,6 +104,9 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
         }
     }
     drop(published);
+    // Open notes first: one edit can change the conflicts of thousands of notes,
+    // and the note being edited should not wait behind them.
+    batch.sort_by_key(|(_, _, version)| version.is_none());
     state::lock(state).findings = Arc::new(FindingsByPath {
         epoch: snap.env.epoch,
         by_path: seen,
