@@ -3,7 +3,7 @@
 //! included), convert, and publish only what changed since the last run, with
 //! empty lists for notes whose findings went away.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -18,10 +18,28 @@ use crate::rules::{Finding, Rule};
 #[derive(Default)]
 pub(crate) struct Published {
     by_path: HashMap<PathBuf, (Uri, Vec<Diagnostic>)>,
+    /// Computed but not sent (a newer run was due): sent by the next run even if
+    /// unchanged.
+    unsent: HashSet<PathBuf>,
 }
 
-/// One batch to send: (uri, diagnostics, version).
-pub(crate) type Batch = Vec<(Uri, Vec<Diagnostic>, Option<i32>)>;
+/// One publication.
+pub(crate) struct Publication {
+    pub path: PathBuf,
+    pub uri: Uri,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The editor's version, for open notes.
+    pub version: Option<i32>,
+}
+
+/// What a run sends, open notes first.
+pub(crate) type Batch = Vec<Publication>;
+
+/// Marks publications of a run as not sent.
+pub(crate) fn defer(published: &Mutex<Published>, paths: Vec<PathBuf>) {
+    let mut published = published.lock().unwrap_or_else(|p| p.into_inner());
+    published.unsent.extend(paths);
+}
 
 /// Computes the diagnostics that changed. Blocking: run in `spawn_blocking`.
 pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Batch {
@@ -64,7 +82,11 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
                     }
                 })
             });
-        if unchanged_findings && (list.is_empty() || published.by_path.contains_key(path)) {
+        let unsent = published.unsent.contains(path);
+        if unchanged_findings
+            && !unsent
+            && (list.is_empty() || published.by_path.contains_key(path))
+        {
             seen.insert(path.clone(), (view.generation, list));
             continue;
         }
@@ -81,13 +103,19 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
             .get(path)
             .is_some_and(|(_, old)| *old == diagnostics);
         let never_sent_and_empty = diagnostics.is_empty() && !published.by_path.contains_key(path);
-        if unchanged || never_sent_and_empty {
+        if !unsent && (unchanged || never_sent_and_empty) {
             continue;
         }
+        published.unsent.remove(path);
         published
             .by_path
             .insert(path.clone(), (view.uri.clone(), diagnostics.clone()));
-        batch.push((view.uri.clone(), diagnostics, view.version));
+        batch.push(Publication {
+            path: path.clone(),
+            uri: view.uri.clone(),
+            diagnostics,
+            version: view.version,
+        });
     }
     // Notes that are gone (deleted, or closed and outside the workspace).
     let gone: Vec<PathBuf> = published
@@ -97,16 +125,22 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
         .cloned()
         .collect();
     for path in gone {
+        let unsent = published.unsent.remove(&path);
         if let Some((uri, old)) = published.by_path.remove(&path) {
-            if !old.is_empty() {
-                batch.push((uri, Vec::new(), None));
+            if !old.is_empty() || unsent {
+                batch.push(Publication {
+                    path,
+                    uri,
+                    diagnostics: Vec::new(),
+                    version: None,
+                });
             }
         }
     }
     drop(published);
     // Open notes first: one edit can change the conflicts of thousands of notes,
     // and the note being edited should not wait behind them.
-    batch.sort_by_key(|(_, _, version)| version.is_none());
+    batch.sort_by_key(|p| p.version.is_none());
     state::lock(state).findings = Arc::new(FindingsByPath {
         epoch: snap.env.epoch,
         by_path: seen,
