@@ -770,3 +770,45 @@ fn closing_a_note_outside_the_workspace_clears_its_diagnostics() {
     f.c.wait_diagnostics(untitled, |d| codes(d).contains(&"LN005"));
     assert!(f.c.shutdown_and_exit().success());
 }
+
+#[test]
+fn diagnostics_converge_after_a_burst_of_edits_across_many_notes() {
+    let many: Vec<(String, &str)> = (0..120)
+        .map(|i| (format!("notes/many/n{i:03}.md"), NOTE_A))
+        .collect();
+    let files: Vec<(&str, &str)> = many.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+    let mut f = fixture_with(false, Value::Null, &files);
+    let b = f.b.clone();
+    let last = file_uri(&f.root.join("notes/many/n119.md"));
+    f.c.wait_diagnostics(&last, |d| codes(d).contains(&"LN002"));
+    f.c.open(&b, NOTE_B);
+    // Toggle 45GB ⇄ 40GB without waiting; end on 40GB (no conflict anywhere).
+    let mut text = NOTE_B.to_string();
+    for version in 2..=32 {
+        let (old, new) = if version % 2 == 0 {
+            ("45GB", "40GB")
+        } else {
+            ("40GB", "45GB")
+        };
+        let range = f.range(&text, old, 0);
+        text = text.replacen(old, new, 1);
+        f.c.change(&b, version, json!([{"range": range, "text": new}]));
+    }
+    assert!(text.contains("40GB") && !text.contains("45GB"));
+    for i in 0..120 {
+        let uri = file_uri(&f.root.join(format!("notes/many/n{i:03}.md")));
+        f.c.wait_diagnostics(&uri, |d| !codes(d).contains(&"LN002"));
+    }
+    f.c.wait_diagnostics(&f.a.clone(), |d| d.is_empty());
+    // And back: every note shows the conflict again.
+    let range = f.range(&text, "40GB", 0);
+    f.c.change(&b, 33, json!([{"range": range, "text": "45GB"}]));
+    for i in 0..120 {
+        let uri = file_uri(&f.root.join(format!("notes/many/n{i:03}.md")));
+        f.c.wait_diagnostics(&uri, |d| codes(d).contains(&"LN002"));
+    }
+    if std::env::var_os("LLMNOTES_TEST_SHOW_LOG").is_some() {
+        eprintln!("{}", f.c.stderr());
+    }
+    assert!(f.c.shutdown_and_exit().success());
+}
