@@ -32,6 +32,18 @@ pub struct DocumentAnalysis {
     pub local_findings: Vec<Finding>,
 }
 
+impl DocumentAnalysis {
+    /// Drops what only an editor needs (the prose structure and the raw
+    /// quantities) and keeps what findings and reports use: for batch runs over
+    /// many notes, where it halves the memory held per note.
+    pub fn compact(&mut self) {
+        self.structure = Structure::default();
+        self.quantities = Vec::new();
+        self.mentions.shrink_to_fit();
+        self.claims.shrink_to_fit();
+    }
+}
+
 /// A KB, its compiled matcher and a configuration.
 pub struct Analyzer {
     pub kb: Arc<Kb>,

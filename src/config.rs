@@ -135,10 +135,12 @@ impl Config {
 
     /// Finds `llmnotes.toml` in `start` or its ancestors.
     pub fn discover(start: &Path) -> Option<PathBuf> {
-        let start = if start.is_file() {
-            start.parent()?
+        // `.` has no ancestors of its own: search from the absolute path.
+        let absolute = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
+        let start = if absolute.is_file() {
+            absolute.parent()?.to_path_buf()
         } else {
-            start
+            absolute
         };
         start
             .ancestors()
@@ -237,5 +239,24 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(c.severity(Rule::Spelling), None);
         assert!(c.inlay_hints);
+    }
+}
+
+#[cfg(test)]
+mod discover_tests {
+    use super::*;
+
+    #[test]
+    fn discovers_in_parent_folders_from_a_relative_path() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), "").unwrap();
+        let notes = dir.path().join("notes/deep");
+        std::fs::create_dir_all(&notes).unwrap();
+        let found = Config::discover(&notes).unwrap();
+        assert_eq!(
+            found,
+            std::fs::canonicalize(dir.path().join(CONFIG_FILE)).unwrap()
+        );
+        assert!(Config::discover(Path::new("/")).is_none() || Path::new("/llmnotes.toml").exists());
     }
 }

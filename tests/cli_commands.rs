@@ -50,13 +50,16 @@ fn show_suggests_close_names_for_an_unknown_model() {
     assert_eq!(code(&o), 2);
     let err = stderr(&o);
     assert!(err.starts_with("error: unknown model `gtp2`"), "{err}");
-    assert!(err.contains("`GPT-2`"), "{err}");
+    assert!(err.contains("did you mean `GPT-2`"), "closest first: {err}");
     let suggested = err.matches('`').count() / 2 - 1;
     assert!((1..=3).contains(&suggested), "{err}");
     // Nothing close: no suggestion.
     let o = run(&here(), &["show", "完全不是模型名"]);
     assert_eq!(code(&o), 2);
     assert_eq!(stderr(&o), "error: unknown model `完全不是模型名`\n");
+    let o = run(&here(), &["show", " - "]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(stderr(&o), "error: expected a model name, alias or KB id\n");
 }
 
 /// Every `value` in exported facts is a plain number or a date string.
@@ -192,9 +195,105 @@ fn timeline_of_no_notes_is_just_the_header() {
 }
 
 #[test]
-#[ignore = "needs the mention stage from main"]
 fn timeline_snapshot_of_the_fixtures() {
     let o = run(&fixtures().join("check"), &["timeline", "."]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     insta::assert_snapshot!("timeline_fixtures", stdout(&o));
+}
+
+#[test]
+fn kb_check_runs_the_validator_on_what_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sizes.toml"),
+        "[[model]]\nid = \"my-model\"\nreleased = \"2024-05-01\"\nreleased_source = \"https://example.org/a\"\n\n[[model.variants]]\nname = \"7B\"\nfacts.params = { value = \"70B\", source = \"https://example.org/b\" }\n",
+    )
+    .unwrap();
+    let o = run(dir.path(), &["kb", "check", "sizes.toml"]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(out.starts_with("sizes.toml:8:"), "{out}");
+    assert!(out.contains("7B"), "{out}");
+}
+
+#[test]
+fn kb_check_without_files_checks_the_embedded_kb_and_the_workspace() {
+    let o = run(&here(), &["kb", "check"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let n = llmnotes::kb::Kb::embedded().models().len();
+    assert_eq!(
+        stdout(&o),
+        format!("the embedded KB: {n} models, no problems\n")
+    );
+}
+
+#[test]
+fn kb_stats_counts_match_the_kb() {
+    let kb = llmnotes::kb::Kb::embedded();
+    let st = llmnotes::kb::stats(&kb);
+    let o = run(&here(), &["kb", "stats", "--format", "json"]);
+    assert_eq!(code(&o), 0);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["models"], st.models);
+    assert_eq!(v["families"], st.families);
+    assert_eq!(v["facts"], st.facts);
+    assert_eq!(
+        v["models"].as_u64().unwrap() + v["families"].as_u64().unwrap(),
+        kb.models().len() as u64
+    );
+    assert_eq!(
+        v["per_attribute"]["context"]["facts"],
+        st.per_attribute[&llmnotes::kb::Attribute::Context].facts
+    );
+    let o = run(&here(), &["kb", "stats"]);
+    let text = stdout(&o);
+    assert!(
+        text.starts_with(&format!(
+            "{} models, {} families, {} variants\n",
+            st.models, st.families, st.variants
+        )),
+        "{text}"
+    );
+    assert!(text.contains("kb/openai.toml"), "{text}");
+}
+
+#[test]
+fn grammar_is_the_generated_one_and_includes_workspace_models() {
+    let o = run(&here(), &["grammar"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(
+        out,
+        llmnotes::grammar::textmate_grammar(&llmnotes::kb::Kb::embedded())
+    );
+    let v: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["scopeName"], llmnotes::grammar::GRAMMAR_SCOPE);
+    // The committed file is what the command prints for the embedded KB.
+    let committed = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("grammars/llmnotes.markdown.tmLanguage.json"),
+    )
+    .unwrap();
+    assert_eq!(out, committed);
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("llmnotes.toml"),
+        "[kb]\npaths = [\"local.toml\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("local.toml"),
+        "[[model]]\nid = \"zephyrine\"\nname = \"Zephyrine-7\"\nreleased = \"2024-05\"\nreleased_source = \"https://example.org/a\"\n",
+    )
+    .unwrap();
+    let o = run(dir.path(), &["grammar"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let pattern = serde_json::from_str::<Value>(&stdout(&o)).unwrap()["repository"]["model"]
+        ["match"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(pattern.to_lowercase().contains("zephyrine"), "{pattern}");
+    assert!(!out.to_lowercase().contains("zephyrine"));
 }

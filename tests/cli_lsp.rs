@@ -2,7 +2,7 @@
 
 mod cli_support;
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 use cli_support::*;
@@ -13,27 +13,36 @@ fn frame(msg: &Value) -> Vec<u8> {
     format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
 }
 
-/// Splits a stdout capture into the JSON bodies of its LSP messages.
-fn messages(mut bytes: &[u8]) -> Vec<Value> {
-    let mut out = Vec::new();
-    while let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
-        let header = std::str::from_utf8(&bytes[..end]).expect("ASCII header");
-        let len: usize = header
-            .lines()
-            .find_map(|l| l.strip_prefix("Content-Length: "))
-            .expect("Content-Length")
-            .trim()
-            .parse()
-            .expect("a length");
-        let body = &bytes[end + 4..end + 4 + len];
-        out.push(serde_json::from_slice(body).expect("JSON body"));
-        bytes = &bytes[end + 4 + len..];
+/// Reads one LSP message (headers, then a JSON body).
+fn read_message(r: &mut impl BufRead) -> Value {
+    let mut len = None;
+    loop {
+        let mut line = String::new();
+        assert!(r.read_line(&mut line).unwrap() > 0, "server closed stdout");
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(n) = line.strip_prefix("Content-Length: ") {
+            len = Some(n.parse::<usize>().expect("a length"));
+        }
     }
-    out
+    let mut body = vec![0; len.expect("Content-Length")];
+    r.read_exact(&mut body).unwrap();
+    serde_json::from_slice(&body).expect("JSON body")
+}
+
+/// Reads messages until the response with `id` (skipping notifications).
+fn response(r: &mut impl BufRead, id: u64) -> Value {
+    loop {
+        let m = read_message(r);
+        if m["id"] == id && m.get("method").is_none() {
+            return m;
+        }
+    }
 }
 
 #[test]
-#[ignore = "needs the language server from main (src/lsp is a stub on this branch)"]
 fn initialize_shutdown_exit() {
     let mut child = Command::new(bin())
         .args(["lsp", "--stdio", "--log-level", "error"])
@@ -44,25 +53,22 @@ fn initialize_shutdown_exit() {
         .spawn()
         .expect("spawn llmnotes lsp");
     let mut stdin = child.stdin.take().unwrap();
-    for msg in [
-        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null, "rootUri": null, "capabilities": {}}}),
-        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
-        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}),
-        json!({"jsonrpc": "2.0", "method": "exit", "params": null}),
-    ] {
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut send = |msg: Value| {
         stdin.write_all(&frame(&msg)).unwrap();
-    }
-    stdin.flush().unwrap();
-    let mut out = Vec::new();
-    child.stdout.take().unwrap().read_to_end(&mut out).unwrap();
-    let status = child.wait().unwrap();
-    let msgs = messages(&out);
-    let init = msgs
-        .iter()
-        .find(|m| m["id"] == 1)
-        .expect("a response to initialize");
+        stdin.flush().unwrap();
+    };
+    send(
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null, "rootUri": null, "capabilities": {}}}),
+    );
+    let init = response(&mut stdout, 1);
     assert!(init["result"]["capabilities"].is_object(), "{init}");
-    assert!(msgs.iter().any(|m| m["id"] == 2), "a response to shutdown");
+    send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    send(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}));
+    let shutdown = response(&mut stdout, 2);
+    assert!(shutdown.get("error").is_none(), "{shutdown}");
+    send(json!({"jsonrpc": "2.0", "method": "exit", "params": null}));
+    let status = child.wait().unwrap();
     assert_eq!(
         status.code(),
         Some(0),

@@ -144,7 +144,6 @@ fn a_clean_run_is_a_valid_log_with_every_rule() {
 }
 
 #[test]
-#[ignore = "needs the mention/quantity/claim/rule stages from main"]
 fn results_are_valid_and_located_in_characters() {
     let log = sarif(&["gpt_family.md", "llama_family.md"]);
     let results = validate(&log);

@@ -160,7 +160,9 @@ pub fn analyze_all(analyzer: &Analyzer, notes: &[Note]) -> (Vec<DocumentAnalysis
         .par_iter()
         .map(|n| {
             catch_unwind(AssertUnwindSafe(|| {
-                analyzer.analyze(&n.path, n.text.clone())
+                let mut doc = analyzer.analyze(&n.path, n.text.clone());
+                doc.compact();
+                doc
             }))
             .map_err(|_| n.path.clone())
         })

@@ -61,6 +61,9 @@ pub enum Command {
     Rule(rule::RuleArgs),
     /// Run the language server over stdio.
     Lsp(LspArgs),
+    /// Print the TextMate injection grammar for editors, generated from the KB
+    /// (the embedded one plus the workspace files in `llmnotes.toml`).
+    Grammar,
 }
 
 #[derive(Debug, Args)]
@@ -159,6 +162,7 @@ pub fn main() -> ExitCode {
         Command::Timeline(args) => timeline::run(&globals, args),
         Command::Kb { command } => kb::run(&globals, command),
         Command::Rule(args) => rule::run(args),
+        Command::Grammar => grammar(&globals),
         Command::Lsp(args) => {
             // `--stdio` is accepted for editors that always pass it; stdio is the only transport.
             let _ = args.stdio;
@@ -179,6 +183,13 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn grammar(globals: &Globals) -> CliResult {
+    let ws = workspace::load(globals.config.as_deref(), Path::new("."))?;
+    let mut out = stdout();
+    write!(out, "{}", crate::grammar::textmate_grammar(&ws.kb))?;
+    Ok(Outcome::Clean)
 }
 
 /// Colors the `error:` tag of a stderr line.

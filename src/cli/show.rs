@@ -34,6 +34,9 @@ pub enum ShowFormat {
 
 pub fn run(globals: &Globals, args: ShowArgs) -> CliResult {
     let ws = workspace::load(globals.config.as_deref(), Path::new("."))?;
+    if fold(&args.model).is_empty() {
+        return Err(Failure::msg("expected a model name, alias or KB id"));
+    }
     let Some(id) = ws.kb.find(args.model.trim()) else {
         let mut msg = format!("unknown model `{}`", args.model);
         let near = suggestions(&ws.kb, &args.model, 3);
@@ -64,7 +67,12 @@ pub fn run(globals: &Globals, args: ShowArgs) -> CliResult {
 /// aliases and ids, at most `n`, each model once.
 pub fn suggestions(kb: &Kb, query: &str, n: usize) -> Vec<String> {
     let q = fold(query);
-    let limit = (q.chars().count() / 3).max(2);
+    let len = q.chars().count();
+    if len == 0 {
+        return Vec::new();
+    }
+    // Close enough to be a typo, and not just as far as any short name is.
+    let limit = (len / 3).max(2).min(len - 1);
     let mut scored: Vec<(usize, &str)> = kb
         .models()
         .iter()
@@ -87,20 +95,31 @@ pub fn suggestions(kb: &Kb, query: &str, n: usize) -> Vec<String> {
         .collect()
 }
 
-/// Levenshtein distance over characters.
+/// Edit distance over characters, counting a swap of two neighbours as one edit
+/// (optimal string alignment), so `gtp2` is one edit from `gpt2`.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 const BOLD: Style = Style::new().bold();
@@ -205,6 +224,7 @@ mod tests {
         assert_eq!(edit_distance("llamma", "llama"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("千问", "通义千问"), 2);
+        assert_eq!(edit_distance("gtp2", "gpt2"), 1);
     }
 
     #[test]

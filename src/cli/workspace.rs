@@ -36,7 +36,7 @@ pub fn load(config_arg: Option<&Path>, start: &Path) -> Result<Workspace, Failur
 pub fn load_config(config_arg: Option<&Path>, start: &Path) -> Result<Config, Failure> {
     let path = match config_arg {
         Some(p) => {
-            if !p.is_file() {
+            if !p.exists() {
                 return Err(Failure::msg(format_args!(
                     "{}: config file not found",
                     display_path(p)

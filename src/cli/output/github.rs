@@ -7,7 +7,7 @@
 
 use std::io::{self, Write};
 
-use super::{place, Report};
+use super::{message_without_source, place, Report};
 use crate::cli::display_path;
 use crate::rules::{Finding, Severity};
 
@@ -41,7 +41,7 @@ fn annotation(report: &Report, f: &Finding) -> String {
         "title={}",
         escape_property(&format!("{} {}", f.rule.code(), f.rule.name()))
     ));
-    let mut message = f.message.clone();
+    let mut message = message_without_source(f).to_string();
     if let Some(src) = &f.source {
         message.push_str(&format!("\nsource: {src}"));
     }

@@ -19,7 +19,7 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 use unicode_width::UnicodeWidthChar;
 
-use super::{place, Report};
+use super::{message_without_source, place, Report};
 use crate::rules::{Finding, Severity, RULES};
 
 const TAB_WIDTH: usize = 4;
@@ -58,7 +58,7 @@ fn render_finding(out: &mut dyn Write, report: &Report, f: &Finding) -> io::Resu
         "{sev}{}[{}]{sev:#}{BOLD}: {}{BOLD:#}",
         f.severity,
         f.rule.code(),
-        f.message
+        message_without_source(f)
     )?;
     let loc = report.sources.location(&f.path, &f.span);
     let line_text = loc.and_then(|l| report.sources.line_text(&f.path, l.line));
@@ -116,8 +116,14 @@ fn render_finding(out: &mut dyn Write, report: &Report, f: &Finding) -> io::Resu
     writeln!(out)
 }
 
-/// The line as shown (tabs expanded, control characters dropped), and the display
-/// column and width of the carets under the span.
+/// Lines wider than this are cut to a window around the span.
+const MAX_LINE_WIDTH: usize = 100;
+/// Columns kept before the span when a line is cut.
+const CONTEXT_BEFORE: usize = 30;
+const ELLIPSIS: &str = "...";
+
+/// The line as shown (tabs expanded, control characters dropped, long lines cut
+/// to a window around the span), and the display column and width of the carets.
 fn excerpt(line: &str, loc: super::Location) -> (String, usize, usize) {
     let start_char = loc.column - 1;
     let end_char = if loc.end_line == loc.line {
@@ -125,7 +131,8 @@ fn excerpt(line: &str, loc: super::Location) -> (String, usize, usize) {
     } else {
         usize::MAX
     };
-    let mut shown = String::new();
+    // Each character as shown, with its display column and width.
+    let mut cells: Vec<(usize, usize, char)> = Vec::new();
     let mut col = 0;
     let mut caret_start = None;
     let mut caret_end = None;
@@ -136,20 +143,44 @@ fn excerpt(line: &str, loc: super::Location) -> (String, usize, usize) {
         if i == end_char {
             caret_end = Some(col);
         }
-        let w = if c == '\t' {
-            shown.push_str(&" ".repeat(TAB_WIDTH));
-            TAB_WIDTH
-        } else if c.is_control() {
-            0
-        } else {
-            shown.push(c);
-            c.width().unwrap_or(0)
-        };
-        col += w;
+        if c == '\t' {
+            for _ in 0..TAB_WIDTH {
+                cells.push((col, 1, ' '));
+                col += 1;
+            }
+        } else if !c.is_control() {
+            let w = c.width().unwrap_or(0);
+            cells.push((col, w, c));
+            col += w;
+        }
     }
-    let start = caret_start.unwrap_or(col);
-    let end = caret_end.unwrap_or(col);
-    (shown, start, end.saturating_sub(start).max(1))
+    let total = col;
+    let start = caret_start.unwrap_or(total);
+    let end = caret_end.unwrap_or(total).max(start);
+    let len = (end - start).max(1);
+    if total <= MAX_LINE_WIDTH {
+        return (cells.iter().map(|c| c.2).collect(), start, len);
+    }
+    let left = start.saturating_sub(CONTEXT_BEFORE);
+    let right = (left + MAX_LINE_WIDTH).min(total);
+    let kept: Vec<&(usize, usize, char)> = cells
+        .iter()
+        .filter(|(c, w, _)| *c >= left && c + w <= right)
+        .collect();
+    let first = kept.first().map(|c| c.0).unwrap_or(left);
+    let mut shown = String::new();
+    let mut offset = 0;
+    if first > 0 {
+        shown.push_str(ELLIPSIS);
+        offset = ELLIPSIS.len();
+    }
+    shown.extend(kept.iter().map(|c| c.2));
+    if right < total {
+        shown.push_str(ELLIPSIS);
+    }
+    let caret = start.saturating_sub(first) + offset;
+    let len = len.min(right.saturating_sub(start)).max(1);
+    (shown, caret, len)
 }
 
 fn digits(n: usize) -> usize {
@@ -241,6 +272,8 @@ pub fn render_statistics(out: &mut dyn Write, report: &Report) -> io::Result<()>
 
 #[cfg(test)]
 mod tests {
+    use unicode_width::UnicodeWidthStr;
+
     use super::*;
     use crate::cli::output::Location;
 
@@ -266,6 +299,23 @@ mod tests {
         let (shown, start, len) = excerpt("\tx", loc(2, 2));
         assert_eq!(shown, "    x");
         assert_eq!((start, len), (4, 1));
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        let line = format!("{}数据 45GB{}", "a".repeat(200), "b".repeat(200));
+        let (shown, start, len) = excerpt(&line, loc(204, 208));
+        assert!(shown.starts_with("...aaa"), "{shown}");
+        assert!(shown.ends_with("bbb..."), "{shown}");
+        let before = &shown[..shown.find("数据").unwrap()];
+        assert_eq!(before.len(), 3 + 30 - 5, "{shown}");
+        let caret_target: usize = 3 + 30;
+        assert_eq!((start, len), (caret_target, 4));
+        assert!(shown.width() <= MAX_LINE_WIDTH + 6);
+        // A span at the start of a long line: no leading ellipsis.
+        let (shown, start, _) = excerpt(&line, loc(1, 2));
+        assert!(shown.starts_with("aaa") && shown.ends_with("..."));
+        assert_eq!(start, 0);
     }
 
     #[test]

@@ -7,7 +7,7 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -50,6 +50,8 @@ struct SourceText {
 #[derive(Default)]
 pub struct SourceMap {
     files: HashMap<PathBuf, SourceText>,
+    /// KB files compiled into the binary: not files a user can open.
+    embedded: HashSet<PathBuf>,
 }
 
 impl SourceMap {
@@ -70,7 +72,10 @@ impl SourceMap {
             .chain(workspace.iter().cloned())
         {
             let path = match &s.origin {
-                KbOrigin::Embedded(name) => PathBuf::from(name),
+                KbOrigin::Embedded(name) => {
+                    self.embedded.insert(PathBuf::from(name));
+                    PathBuf::from(name)
+                }
                 KbOrigin::Workspace(p) => p.clone(),
             };
             self.files.entry(path).or_insert_with(|| {
@@ -81,6 +86,11 @@ impl SourceMap {
                 }
             });
         }
+    }
+
+    /// Whether `path` names a KB file compiled into the binary.
+    pub fn is_embedded(&self, path: &Path) -> bool {
+        self.embedded.contains(path)
     }
 
     /// Where `span` is in `path`, in characters; `None` when the file is unknown.
@@ -127,11 +137,29 @@ impl Report<'_> {
     }
 }
 
-/// `path:line:col` of a span, or just the path when its text is unknown.
+/// `path:line:col` of a span, or just the path when its text is unknown; KB files
+/// compiled into the binary are marked `(built in)`.
 pub fn place(sources: &SourceMap, path: &Path, span: &Range<usize>) -> String {
     let p = super::display_path(path);
-    match sources.location(path, span) {
+    let at = match sources.location(path, span) {
         Some(loc) => format!("{p}:{}:{}", loc.line, loc.column),
         None => p,
+    };
+    if sources.is_embedded(path) {
+        format!("{at} (built in)")
+    } else {
+        at
     }
+}
+
+/// The finding's message without a trailing ` (source: URL)` naming its own
+/// source, for renderings that show the source on a line of its own.
+pub fn message_without_source(f: &Finding) -> &str {
+    if let Some(src) = &f.source {
+        let suffix = format!(" (source: {src})");
+        if let Some(stripped) = f.message.strip_suffix(&suffix) {
+            return stripped;
+        }
+    }
+    &f.message
 }

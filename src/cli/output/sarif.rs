@@ -75,12 +75,18 @@ fn rule_index(rule: Rule) -> usize {
 
 fn result(sources: &SourceMap, f: &Finding) -> Value {
     let mut text = f.message.clone();
-    if let Some(src) = &f.source {
+    if let Some(src) = f
+        .source
+        .as_ref()
+        .filter(|s| !f.message.contains(s.as_str()))
+    {
         text.push_str(&format!(" (source: {src})"));
     }
+    // KB files built into the binary are not artifacts of the scanned repository.
     let related: Vec<Value> = f
         .related
         .iter()
+        .filter(|r| !sources.is_embedded(&r.path))
         .enumerate()
         .map(|(i, r)| {
             let mut loc = physical_location(sources, &r.path, &r.span);
