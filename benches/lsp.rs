@@ -10,7 +10,8 @@
 //! `LLMNOTES_BENCH_LINES` (10000); `LLMNOTES_BENCH_ERRORS` (0.01): the share of
 //! parameter counts written wrong (each one conflicts with every right one);
 //! `LLMNOTES_BENCH_LOG` (a log filter) prints the server's log at the end. The
-//! corpus goes to `bench-corpus/` (git-ignored).
+//! corpus goes to `$TMPDIR/llmnotes-bench-lsp/` (outside the repository, whose
+//! `.gitignore` the server honours).
 
 #[path = "../tests/lsp/client.rs"]
 mod client;
@@ -148,7 +149,7 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0.01);
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench-corpus");
+    let root = std::env::temp_dir().join("llmnotes-bench-lsp");
     let t = Instant::now();
     generate(&root, notes, lines, error_rate).expect("generate corpus");
     let root = root.canonicalize().unwrap();

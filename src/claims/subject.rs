@@ -11,6 +11,7 @@ use crate::mentions::Mention;
 use super::Subject;
 
 pub(super) struct Subjects<'a> {
+    masked: &'a str,
     structure: &'a Structure,
     mentions: &'a [Mention],
     shadows: &'a [Range<usize>],
@@ -55,6 +56,7 @@ impl<'a> Subjects<'a> {
             })
             .collect();
         Subjects {
+            masked,
             structure,
             mentions,
             shadows,
@@ -152,6 +154,24 @@ impl<'a> Subjects<'a> {
             .any(|q| q != own)
     }
 
+    /// The part of `sentence`'s paragraph before it: the earlier sentences with no
+    /// blank line between them.
+    fn paragraph_before(&self, sentence: &Sentence) -> Option<Range<usize>> {
+        let all = &self.structure.sentences;
+        let i = all.partition_point(|x| x.span.start < sentence.span.start);
+        let mut first = i;
+        while first > 0 {
+            let prev = &all[first - 1];
+            let next_start = all[first].span.start;
+            let gap = self.masked.get(prev.span.end..next_start).unwrap_or("\n\n");
+            if prev.container != Container::Paragraph || gap.matches('\n').count() >= 2 {
+                break;
+            }
+            first -= 1;
+        }
+        (first < i).then(|| all[first].span.start..sentence.span.start)
+    }
+
     /// How many quantities start inside `range`.
     pub(super) fn quantities_in(&self, range: &Range<usize>) -> usize {
         let lo = self.quantities_starts.partition_point(|&s| s < range.start);
@@ -181,6 +201,17 @@ impl<'a> Subjects<'a> {
                 match li.parent {
                     Some(p) => item = p,
                     None => break,
+                }
+            }
+        }
+        if sentence.container == Container::Paragraph {
+            // `… Llama 3.3 was introduced. Its training data is 15T tokens.`: an
+            // earlier sentence of the same paragraph names the subject.
+            if let Some(earlier) = self.paragraph_before(sentence) {
+                match self.candidates(&earlier) {
+                    (mut s, false) if s.len() == 1 => return Some(s.remove(0)),
+                    (s, false) if s.is_empty() => {}
+                    _ => return None,
                 }
             }
         }
