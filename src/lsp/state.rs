@@ -84,12 +84,18 @@ pub(crate) struct ClientSupport {
     pub work_done_progress: bool,
     pub dynamic_watched_files: bool,
     pub relative_patterns: bool,
+    /// `workspace/configuration` (pull settings).
+    pub configuration: bool,
+    /// `workspace/inlayHint/refresh`.
+    pub inlay_hint_refresh: bool,
 }
 
 /// Findings from the latest diagnostics run, by note, with the generation of the
 /// text they were computed on.
 #[derive(Default)]
 pub(crate) struct FindingsByPath {
+    /// The environment epoch they were computed in.
+    pub epoch: u64,
     pub by_path: HashMap<PathBuf, (u64, Vec<Finding>)>,
 }
 
@@ -319,6 +325,9 @@ pub(crate) fn snapshot(state: &Mutex<State>, scope: Scope<'_>) -> Snapshot {
         }
         (env, jobs)
     };
+    if !jobs.is_empty() {
+        tracing::trace!("analysing {} note(s)", jobs.len());
+    }
     let views: Vec<Arc<DocView>> = jobs
         .into_par_iter()
         .map(|job| Arc::new(analyse(&env, job)))
