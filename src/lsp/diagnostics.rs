@@ -64,7 +64,7 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
     let mut published = published.lock().unwrap_or_else(|p| p.into_inner());
     let mut seen = HashMap::new();
     let previous = &snap.findings;
-    for (path, view) in &snap.docs {
+    for (path, view) in snap.docs.iter() {
         let list = by_path.remove(path).unwrap_or_default();
         // Same text, same findings, same text on the other side of each related
         // location: what was published still stands; skip the conversion.

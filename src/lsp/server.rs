@@ -685,6 +685,7 @@ impl LanguageServer for Backend {
             env,
             encoding: crate::text::Encoding::Utf16,
             docs: Default::default(),
+            mention_counts: Default::default(),
             findings: Default::default(),
         };
         let fallback = item.clone();
