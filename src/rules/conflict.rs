@@ -216,7 +216,9 @@ fn finding(
         });
     }
     if others.len() > MAX_LISTED {
-        elsewhere.push(format!("and {} more", others.len() - MAX_LISTED));
+        // No count: a message that changes whenever a far-away note changes
+        // would make an editor re-publish every note in the group on each edit.
+        elsewhere.push("and in other notes".to_string());
     }
     let m = kb.model(model);
     let kb_fact = m.facts_for(attr, variant).first().copied();
