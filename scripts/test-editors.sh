@@ -169,7 +169,11 @@ test_emacs() {
   fi
   log "Emacs: eglot (README snippet) in batch mode"
   tmp="$(mktemp -d)"
-  HOME="$tmp" XDG_CACHE_HOME="$tmp/cache" LLMNOTES_NOTE="$FIXTURES/notes/gpt2.md" LLMNOTES_OUT="$tmp/result.json" \
+  # eglot's workspace is the note's VC project: give the fixture a repository of
+  # its own, so notes elsewhere in this repository (examples, docs) stay out.
+  cp -r "$FIXTURES/notes" "$tmp/notes"
+  git -C "$tmp/notes" init -q
+  HOME="$tmp" XDG_CACHE_HOME="$tmp/cache" LLMNOTES_NOTE="$tmp/notes/gpt2.md" LLMNOTES_OUT="$tmp/result.json" \
     timeout 120 emacs --batch -q -l "$REPO/tests/editors/emacs_test.el" </dev/null >"$tmp/log" 2>&1 || rc=$?
   if [ "$rc" -eq 0 ] && [ -s "$tmp/result.json" ]; then
     python3 "$REPO/tests/editors/check_emacs.py" "$tmp/result.json" "$FIXTURES/expected.json" "$FIXTURES/notes/gpt2.md" || rc=1

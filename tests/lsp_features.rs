@@ -609,3 +609,206 @@ fn gitignored_notes_are_not_indexed() {
     assert_eq!(related, [f.b.as_str()]);
     assert!(f.c.shutdown_and_exit().success());
 }
+
+const LOCAL_KB: &str = "[[model]]\nid = \"notellm-7\"\nname = \"NoteLLM-7\"\norg = \"Notes Lab\"\nreleased = \"2024-05-01\"\nreleased_source = \"https://example.org/notellm\"\nfacts.params = { value = \"7B\", source = \"https://example.org/notellm\" }\n";
+
+#[test]
+fn a_workspace_kb_model_is_defined_in_the_workspace_file() {
+    let note = "# NoteLLM-7\n\nNoteLLM-7 有 8B 参数。\n";
+    let mut f = fixture_with(
+        false,
+        Value::Null,
+        &[
+            ("llmnotes.toml", "[kb]\npaths = [\"kb/local.toml\"]\n"),
+            ("kb/local.toml", LOCAL_KB),
+            ("notes/local.md", note),
+        ],
+    );
+    let uri = file_uri(&f.root.join("notes/local.md"));
+    // The overlay's fact is checked: 8B contradicts 7B.
+    let diags = f.c.wait_diagnostics(&uri, |d| codes(d).contains(&"LN001"));
+    let ln001 = diags.iter().find(|d| d["code"] == "LN001").unwrap();
+    assert_eq!(ln001["range"], f.range(note, "8B 参数", 0));
+    let kb_uri = file_uri(&f.root.join("kb/local.toml"));
+    assert!(
+        ln001["relatedInformation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["location"]["uri"] == kb_uri.as_str()),
+        "{ln001:#}"
+    );
+    let defs = f.c.request(
+        "textDocument/definition",
+        f.at(&uri, f.pos(note, "NoteLLM-7", 1, 2)),
+    );
+    assert_eq!(defs[0]["uri"], kb_uri.as_str());
+    assert_eq!(defs[0]["range"]["start"]["line"], 1, "the id line: {defs}");
+    // The KB watcher is registered for the workspace file.
+    let reg =
+        f.c.server_requests
+            .iter()
+            .find(|r| r["method"] == "client/registerCapability")
+            .expect("registration");
+    let watchers = reg["params"]["registrations"][0]["registerOptions"]["watchers"].clone();
+    assert!(
+        watchers
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["globPattern"]["pattern"] == "local.toml"),
+        "{watchers}"
+    );
+    // The KB file changes: the note now agrees, the finding goes away.
+    std::fs::write(
+        f.root.join("kb/local.toml"),
+        LOCAL_KB.replace("\"7B\"", "\"8B\""),
+    )
+    .unwrap();
+    f.c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": kb_uri, "type": 2}]}),
+    );
+    f.c.wait_diagnostics(&uri, |d| !codes(d).contains(&"LN001"));
+    assert!(f.c.shutdown_and_exit().success());
+}
+
+#[test]
+fn hover_on_a_suppression_comment_shows_the_rule_doc() {
+    let mut f = fixture();
+    let uri = file_uri(&f.root.join("notes/s.md"));
+    let text =
+        "<!-- llmnotes-disable-next-line kb-mismatch -->\nGPT-2 的训练数据是 45GB 的 WebText。\n";
+    f.c.open(&uri, text);
+    let hover = f.c.request(
+        "textDocument/hover",
+        f.at(&uri, f.pos(text, "kb-mismatch", 0, 3)),
+    );
+    let md = hover["contents"]["value"].as_str().unwrap();
+    assert!(md.starts_with("## LN001 kb-mismatch"), "{md}");
+    // And the suppressed claim has no LN001.
+    let diags = f.c.wait_diagnostics(&uri, |d| codes(d).contains(&"LN002"));
+    assert!(!codes(&diags).contains(&"LN001"), "{diags:#?}");
+    assert!(f.c.shutdown_and_exit().success());
+}
+
+#[test]
+fn added_workspace_folders_are_indexed_and_removed_ones_forgotten() {
+    let mut f = fixture();
+    let a = f.a.clone();
+    f.c.wait_diagnostics(&a, |d| codes(d).contains(&"LN002"));
+    // A second folder whose note conflicts with both.
+    let (_dir2, root2) = client::workspace(&[("c.md", "GPT-2 的训练数据是 50GB 的 WebText。\n")]);
+    let c_uri = file_uri(&root2.join("c.md"));
+    let folder = json!({"uri": file_uri(&root2), "name": "more"});
+    f.c.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [folder], "removed": []}}),
+    );
+    let diags =
+        f.c.wait_diagnostics(&c_uri, |d| codes(d).contains(&"LN002"));
+    assert_eq!(
+        diags.iter().find(|d| d["code"] == "LN002").unwrap()["relatedInformation"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // Removing it clears its diagnostics and its side of the conflicts.
+    f.c.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [], "removed": [folder]}}),
+    );
+    f.c.wait_diagnostics(&c_uri, |d| d.is_empty());
+    f.c.wait_diagnostics(&a, |d| {
+        d.iter()
+            .filter(|x| x["code"] == "LN002")
+            .all(|x| x["relatedInformation"].as_array().unwrap().len() == 1)
+    });
+    assert!(f.c.shutdown_and_exit().success());
+}
+
+#[test]
+fn settings_are_pulled_when_the_change_notification_carries_none() {
+    let mut f = fixture();
+    let b = f.b.clone();
+    f.c.wait_diagnostics(&b, |d| codes(d).contains(&"LN001"));
+    f.c.configuration = json!({"rules": {"kb-mismatch": "off", "spelling": "hint"}});
+    f.c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    let diags = f.c.wait_diagnostics(&b, |d| !codes(d).contains(&"LN001"));
+    let pulled =
+        f.c.server_requests
+            .iter()
+            .find(|r| r["method"] == "workspace/configuration")
+            .expect("configuration pulled");
+    assert_eq!(pulled["params"]["items"][0]["section"], "llmnotes");
+    let spelling = diags.iter().find(|d| d["code"] == "LN005").unwrap();
+    assert_eq!(spelling["severity"], 4, "hint");
+    assert!(f.c.shutdown_and_exit().success());
+}
+
+#[test]
+fn closing_a_note_outside_the_workspace_clears_its_diagnostics() {
+    let mut f = fixture();
+    let outside = tempfile::tempdir().unwrap();
+    let uri = file_uri(&outside.path().join("loose.md"));
+    let text = "LLamma-1 65B\n";
+    f.c.open(&uri, text);
+    let diags = f.c.wait_diagnostics(&uri, |d| codes(d).contains(&"LN005"));
+    assert_eq!(diags[0]["range"], f.range(text, "LLamma-1", 0));
+    f.c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    f.c.wait_diagnostics(&uri, |d| d.is_empty());
+    // An untitled buffer is served too.
+    let untitled = "untitled:Untitled-1";
+    f.c.open(untitled, text);
+    f.c.wait_diagnostics(untitled, |d| codes(d).contains(&"LN005"));
+    assert!(f.c.shutdown_and_exit().success());
+}
+
+#[test]
+fn diagnostics_converge_after_a_burst_of_edits_across_many_notes() {
+    let many: Vec<(String, &str)> = (0..120)
+        .map(|i| (format!("notes/many/n{i:03}.md"), NOTE_A))
+        .collect();
+    let files: Vec<(&str, &str)> = many.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+    let mut f = fixture_with(false, Value::Null, &files);
+    let b = f.b.clone();
+    let last = file_uri(&f.root.join("notes/many/n119.md"));
+    f.c.wait_diagnostics(&last, |d| codes(d).contains(&"LN002"));
+    f.c.open(&b, NOTE_B);
+    // Toggle 45GB ⇄ 40GB without waiting; end on 40GB (no conflict anywhere).
+    let mut text = NOTE_B.to_string();
+    for version in 2..=32 {
+        let (old, new) = if version % 2 == 0 {
+            ("45GB", "40GB")
+        } else {
+            ("40GB", "45GB")
+        };
+        let range = f.range(&text, old, 0);
+        text = text.replacen(old, new, 1);
+        f.c.change(&b, version, json!([{"range": range, "text": new}]));
+    }
+    assert!(text.contains("40GB") && !text.contains("45GB"));
+    for i in 0..120 {
+        let uri = file_uri(&f.root.join(format!("notes/many/n{i:03}.md")));
+        f.c.wait_diagnostics(&uri, |d| !codes(d).contains(&"LN002"));
+    }
+    f.c.wait_diagnostics(&f.a.clone(), |d| d.is_empty());
+    // And back: every note shows the conflict again.
+    let range = f.range(&text, "40GB", 0);
+    f.c.change(&b, 33, json!([{"range": range, "text": "45GB"}]));
+    for i in 0..120 {
+        let uri = file_uri(&f.root.join(format!("notes/many/n{i:03}.md")));
+        f.c.wait_diagnostics(&uri, |d| codes(d).contains(&"LN002"));
+    }
+    if std::env::var_os("LLMNOTES_TEST_SHOW_LOG").is_some() {
+        eprintln!("{}", f.c.stderr());
+    }
+    assert!(f.c.shutdown_and_exit().success());
+}

@@ -436,7 +436,7 @@ fn table_dates_belong_to_their_column() {
 /// kind of misattribution gives thousands of LN001 and, through LN002 flagging
 /// every side, most of the 315,316 conflicts.
 #[test]
-#[ignore = "src/claims precision bug (reported)"]
+
 fn pronoun_sentence_is_not_given_to_the_title_model() {
     let text = "# Yi-1.5 学习笔记\n\nLlama 3.3 was introduced by Meta in Dec 2024. Its training data is 15T tokens.\n";
     let (_, f) = run(text);
@@ -452,7 +452,7 @@ fn pronoun_sentence_is_not_given_to_the_title_model() {
 /// parameter count (LN001 "DeepSeek-V3.1 parameters: the note says 37B, the
 /// knowledge base says 671B").
 #[test]
-#[ignore = "src/claims precision bug (reported)"]
+
 fn active_parameters_list_item_is_not_total_params() {
     for text in [
         "- DeepSeek-V3.1：\n  - active parameters: 37B\n",

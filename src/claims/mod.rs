@@ -274,21 +274,54 @@ fn attribute_for(
         Unit::Percent => return None,
         _ => None,
     };
-    let attr = from_unit
-        .or_else(|| nearest_keyword(text, clause.start, &q.span, subjects))
-        .or(match (number.unit, number.magnitude) {
-            (Unit::Tokens, _) => Some(Attribute::TrainingTokens),
-            (Unit::Bytes, _) => Some(Attribute::TrainingBytes),
-            (Unit::None, Magnitude::B | Magnitude::M) => Some(Attribute::Params),
-            _ => None,
-        })?;
+    // `label: value` (`激活参数：37B`): the label before the colon names the
+    // attribute when the value's own clause does not.
+    let label = label_before(masked, clause).filter(|l| !blocked(&masked[l.clone()]));
+    let from_label = || {
+        let l = label.clone()?;
+        nearest_keyword(&masked[l.clone()], l.start, &q.span, subjects).map(|a| (a, l))
+    };
+    let (attr, context) =
+        match from_unit.or_else(|| nearest_keyword(text, clause.start, &q.span, subjects)) {
+            Some(a) => (a, clause.clone()),
+            None => match from_label() {
+                Some((a, l)) => (a, l.start..clause.end),
+                None => {
+                    let a = match (number.unit, number.magnitude) {
+                        (Unit::Tokens, _) => Attribute::TrainingTokens,
+                        (Unit::Bytes, _) => Attribute::TrainingBytes,
+                        (Unit::None, Magnitude::B | Magnitude::M) => Attribute::Params,
+                        _ => return None,
+                    };
+                    (a, clause.clone())
+                }
+            },
+        };
     refine(
         attr,
-        text,
-        q.span.start.saturating_sub(clause.start),
+        &masked[context.clone()],
+        q.span.start.saturating_sub(context.start),
         wider,
         q,
     )
+}
+
+/// The label of a `label: value` clause: the text from the previous clause cut to
+/// the colon just before `clause`.
+fn label_before(masked: &str, clause: &Range<usize>) -> Option<Range<usize>> {
+    let before = masked.get(..clause.start)?.trim_end_matches([' ', '\t']);
+    let colon = before
+        .chars()
+        .next_back()
+        .filter(|c| matches!(c, ':' | '：'))?;
+    let end = before.len() - colon.len_utf8();
+    let line_start = before[..end].rfind('\n').map_or(0, |i| i + 1);
+    let start = before[line_start..end]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| matches!(c, '，' | ',' | '、' | '+' | '；' | ';' | '：' | ':' | '|'))
+        .map_or(line_start, |(i, c)| line_start + i + c.len_utf8());
+    (start < end).then_some(start..end)
 }
 
 /// The keyword nearest to the quantity in the clause, scanning left to right and
@@ -383,11 +416,13 @@ fn refine(
                 )
                 && (128.0..=1e8).contains(&v)
         }
+        // No model has had more than a few hundred layers or heads: `昇腾910`
+        // next to `层` is a chip, not a depth.
         Attribute::Layers => {
             matches!(n.unit, Unit::None | Unit::Layers)
                 && n.magnitude == Magnitude::None
                 && integer
-                && (1.0..=1000.0).contains(&v)
+                && (1.0..=300.0).contains(&v)
         }
         Attribute::Hidden => {
             matches!(n.unit, Unit::None)
@@ -399,7 +434,7 @@ fn refine(
             matches!(n.unit, Unit::None | Unit::Heads)
                 && n.magnitude == Magnitude::None
                 && integer
-                && (1.0..=1000.0).contains(&v)
+                && (1.0..=512.0).contains(&v)
         }
         Attribute::Vocab => {
             matches!(n.unit, Unit::None)

@@ -11,6 +11,7 @@ use crate::mentions::Mention;
 use super::Subject;
 
 pub(super) struct Subjects<'a> {
+    masked: &'a str,
     structure: &'a Structure,
     mentions: &'a [Mention],
     shadows: &'a [Range<usize>],
@@ -47,7 +48,7 @@ impl<'a> Subjects<'a> {
             .map(|m| {
                 if kb.model(m.model).generic || is_reference(masked, m) {
                     Role::Ignore
-                } else if is_bare_family(masked, m, &families) {
+                } else if is_bare_family(masked, m, &families) || unknown_size_after(masked, m) {
                     Role::Block
                 } else {
                     Role::Subject
@@ -55,6 +56,7 @@ impl<'a> Subjects<'a> {
             })
             .collect();
         Subjects {
+            masked,
             structure,
             mentions,
             shadows,
@@ -152,6 +154,24 @@ impl<'a> Subjects<'a> {
             .any(|q| q != own)
     }
 
+    /// The part of `sentence`'s paragraph before it: the earlier sentences with no
+    /// blank line between them.
+    fn paragraph_before(&self, sentence: &Sentence) -> Option<Range<usize>> {
+        let all = &self.structure.sentences;
+        let i = all.partition_point(|x| x.span.start < sentence.span.start);
+        let mut first = i;
+        while first > 0 {
+            let prev = &all[first - 1];
+            let next_start = all[first].span.start;
+            let gap = self.masked.get(prev.span.end..next_start).unwrap_or("\n\n");
+            if prev.container != Container::Paragraph || gap.matches('\n').count() >= 2 {
+                break;
+            }
+            first -= 1;
+        }
+        (first < i).then(|| all[first].span.start..sentence.span.start)
+    }
+
     /// How many quantities start inside `range`.
     pub(super) fn quantities_in(&self, range: &Range<usize>) -> usize {
         let lo = self.quantities_starts.partition_point(|&s| s < range.start);
@@ -181,6 +201,17 @@ impl<'a> Subjects<'a> {
                 match li.parent {
                     Some(p) => item = p,
                     None => break,
+                }
+            }
+        }
+        if sentence.container == Container::Paragraph {
+            // `… Llama 3.3 was introduced. Its training data is 15T tokens.`: an
+            // earlier sentence of the same paragraph names the subject.
+            if let Some(earlier) = self.paragraph_before(sentence) {
+                match self.candidates(&earlier) {
+                    (mut s, false) if s.len() == 1 => return Some(s.remove(0)),
+                    (s, false) if s.is_empty() => {}
+                    _ => return None,
                 }
             }
         }
@@ -239,7 +270,9 @@ fn is_reference(masked: &str, m: &Mention) -> bool {
         "的基础",
     ];
     let start = floor_char(masked, m.span.start.saturating_sub(18));
-    let before = masked[start..m.span.start].trim_end();
+    // Only the mention's own line: a heading `对比` above a list is no comparison.
+    let before = &masked[start..m.span.start];
+    let before = before[before.rfind('\n').map_or(0, |i| i + 1)..].trim_end();
     let before_lower = before.to_ascii_lowercase();
     if BEFORE.iter().any(|w| {
         before_lower.ends_with(w)
@@ -252,6 +285,7 @@ fn is_reference(masked: &str, m: &Mention) -> bool {
     }
     let end = ceil_char(masked, (m.span.end + 18).min(masked.len()));
     let after = &masked[m.span.end..end];
+    let after = &after[..after.find('\n').unwrap_or(after.len())];
     let with_and = before.ends_with('与') || before.ends_with('和') || before.ends_with('跟');
     if with_and && AFTER.iter().any(|w| after.contains(w)) {
         return true;
@@ -299,4 +333,24 @@ fn is_bare_family(masked: &str, m: &Mention, families: &std::collections::HashSe
     };
     let folded = crate::kb::fold(written);
     folded.chars().all(|c| c.is_ascii_lowercase()) && families.contains(&folded)
+}
+
+/// `StarCoder-13B` where the KB knows no 13B StarCoder: a size the KB would have
+/// bound as a variant if it knew it, so the note talks about another model.
+fn unknown_size_after(masked: &str, m: &Mention) -> bool {
+    if m.variant.is_some() {
+        return false;
+    }
+    let rest = masked.get(m.span.end..).unwrap_or("");
+    let rest = rest.strip_prefix(['-', '_', ' ']).unwrap_or("");
+    let digits = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b'.')
+        .count();
+    digits > 0
+        && rest[digits..].starts_with(['B', 'b', 'M', 'm'])
+        && !rest[digits + 1..]
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric())
 }

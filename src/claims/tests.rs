@@ -248,3 +248,28 @@ fn table_with_an_empty_corner_cell() {
         ]
     );
 }
+
+#[test]
+fn an_earlier_sentence_of_the_paragraph_beats_the_heading() {
+    let md = "# GPT-2 笔记\n\nGPT-3 was introduced in 2020. Its context is 2048 tokens.\n\nThe context is 1024.\n";
+    assert_eq!(
+        claims(md),
+        ["gpt-3 context = 2048 tokens", "gpt-2 context = 1024"]
+    );
+}
+
+#[test]
+fn a_label_before_a_colon_names_the_attribute() {
+    assert_eq!(
+        claims("- GPT-3：\n  - 参数量：175B\n  - 上下文: 2048\n"),
+        ["gpt-3 params = 175B", "gpt-3 context = 2048"]
+    );
+}
+
+#[test]
+fn comparison_words_on_another_line_do_not_count() {
+    assert_eq!(
+        claims("# 对比\n- GPT-2 的训练数据是 45GB。\n- GPT-3 有 1750 亿参数。\n"),
+        ["gpt-2 training_bytes = 45GB", "gpt-3 params = 1750 亿参数"]
+    );
+}

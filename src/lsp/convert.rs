@@ -192,7 +192,7 @@ pub(crate) fn diagnostic(
             .ok()
             .map(|href| tower_lsp_server::ls_types::CodeDescription { href }),
         source: Some("llmnotes".to_string()),
-        message: finding.message.clone(),
+        message: shorten(&finding.message),
         related_information: (!related.is_empty()).then(|| {
             related
                 .into_iter()
@@ -202,6 +202,25 @@ pub(crate) fn diagnostic(
         tags: None,
         data: Some(data),
     }
+}
+
+/// Messages longer than this are cut in the middle (a conflict message lists every
+/// other place; the start and the KB's value at the end are what matter).
+const MAX_MESSAGE: usize = 600;
+
+fn shorten(message: &str) -> String {
+    if message.len() <= MAX_MESSAGE {
+        return message.to_string();
+    }
+    let mut head = 400;
+    while !message.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = message.len() - 180;
+    while !message.is_char_boundary(tail) {
+        tail += 1;
+    }
+    format!("{} … {}", &message[..head], &message[tail..])
 }
 
 #[cfg(test)]
@@ -232,6 +251,17 @@ mod tests {
         apply_change(&mut rope, &change(1, 4, 1, 4, "\n"), Encoding::Utf16).unwrap();
         apply_change(&mut rope, &change(2, 0, 2, 0, "end"), Encoding::Utf16).unwrap();
         assert_eq!(rope.to_string(), "GPT-2 😀 训练数据 41GB!\r\nnext\nend");
+    }
+
+    #[test]
+    fn long_messages_are_cut_in_the_middle_on_char_boundaries() {
+        let long = format!("start {} end", "中文 45GB in a.md:1, ".repeat(100));
+        let short = shorten(&long);
+        assert!(short.len() < 700, "{}", short.len());
+        assert!(short.starts_with("start 中文"));
+        assert!(short.ends_with(" end"));
+        assert!(short.contains(" … "));
+        assert_eq!(shorten("short"), "short");
     }
 
     #[test]

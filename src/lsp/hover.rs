@@ -30,16 +30,7 @@ pub(crate) fn claim_at(doc: &DocView, offset: usize) -> Option<&Claim> {
 
 /// How many times each model is mentioned across the workspace.
 pub(crate) fn mention_count(snap: &Snapshot, model: crate::kb::ModelId) -> usize {
-    snap.docs
-        .values()
-        .map(|d| {
-            d.analysis
-                .mentions
-                .iter()
-                .filter(|m| m.model == model)
-                .count()
-        })
-        .sum()
+    snap.mention_counts.get(&model).copied().unwrap_or(0)
 }
 
 pub(crate) fn hover(snap: &Snapshot, doc: &DocView, offset: usize) -> Option<Hover> {

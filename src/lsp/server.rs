@@ -29,6 +29,8 @@ pub(crate) struct Inner {
     client: Client,
     state: Mutex<State>,
     refresh: Notify,
+    /// Bumped on every change that calls for a diagnostics run.
+    changes: AtomicU64,
     refresh_lock: tokio::sync::Mutex<()>,
     published: Mutex<Published>,
     shutdown_requested: AtomicBool,
@@ -47,6 +49,7 @@ impl Backend {
             client,
             state: Mutex::new(State::new(Arc::new(Env::embedded()))),
             refresh: Notify::new(),
+            changes: AtomicU64::new(0),
             refresh_lock: tokio::sync::Mutex::new(()),
             published: Mutex::new(Published::default()),
             shutdown_requested: AtomicBool::new(false),
@@ -120,6 +123,12 @@ impl Backend {
 }
 
 impl Inner {
+    /// Asks for a diagnostics run (coalesced with any already asked for).
+    fn request_refresh(&self) {
+        self.changes.fetch_add(1, Ordering::SeqCst);
+        self.refresh.notify_one();
+    }
+
     pub(crate) fn shutdown_requested(&self) -> bool {
         self.shutdown_requested.load(Ordering::SeqCst)
     }
@@ -148,20 +157,35 @@ async fn refresh_loop(inner: Arc<Inner>) {
 /// One diagnostics run; runs never overlap, so publications never go back in time.
 async fn publish_diagnostics(inner: &Arc<Inner>) {
     let _guard = inner.refresh_lock.lock().await;
+    let changes_at_start = inner.changes.load(Ordering::SeqCst);
     let worker = inner.clone();
     let batch =
         tokio::task::spawn_blocking(move || diagnostics::compute(&worker.state, &worker.published))
             .await;
-    match batch {
-        Ok(batch) => {
-            for (uri, diagnostics, version) in batch {
-                inner
-                    .client
-                    .publish_diagnostics(uri, diagnostics, version)
-                    .await;
-            }
+    let batch = match batch {
+        Ok(batch) => batch,
+        Err(e) => {
+            tracing::error!("diagnostics run failed: {e}");
+            return;
         }
-        Err(e) => tracing::error!("diagnostics run failed: {e}"),
+    };
+    let mut batch = batch.into_iter();
+    while let Some(item) = batch.next() {
+        // Open notes come first and are always sent. When the user has typed
+        // again, the rest (unopened notes) is left to the next run, which is
+        // already due: it will send them if they still differ.
+        if item.version.is_none() && inner.changes.load(Ordering::SeqCst) != changes_at_start {
+            let rest: Vec<PathBuf> = std::iter::once(item.path)
+                .chain(batch.map(|i| i.path))
+                .collect();
+            tracing::debug!("{} publications deferred to the next run", rest.len());
+            diagnostics::defer(&inner.published, rest);
+            return;
+        }
+        inner
+            .client
+            .publish_diagnostics(item.uri, item.diagnostics, item.version)
+            .await;
     }
 }
 
@@ -299,9 +323,10 @@ async fn reload_env(inner: &Arc<Inner>) {
     let inlay_after = env.config().inlay_hints;
     state::lock(&inner.state).set_env(Arc::new(env));
     tracing::info!("configuration and KB reloaded");
-    inner.refresh.notify_one();
+    inner.request_refresh();
     register_watchers(inner).await;
-    if inlay_before != inlay_after {
+    let refresh = state::lock(&inner.state).support.inlay_hint_refresh;
+    if inlay_before != inlay_after && refresh {
         let _ = inner.client.inlay_hint_refresh().await;
     }
 }
@@ -355,6 +380,17 @@ fn support_of(caps: &ClientCapabilities) -> ClientSupport {
             .unwrap_or(false),
         relative_patterns: watched
             .and_then(|w| w.relative_pattern_support)
+            .unwrap_or(false),
+        configuration: caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.configuration)
+            .unwrap_or(false),
+        inlay_hint_refresh: caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.inlay_hint.as_ref())
+            .and_then(|h| h.refresh_support)
             .unwrap_or(false),
     }
 }
@@ -467,7 +503,7 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         let path = uri_path(&doc.uri);
         state::lock(&self.inner.state).open(doc.uri, path, doc.text, doc.version);
-        self.inner.refresh.notify_one();
+        self.inner.request_refresh();
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -480,7 +516,7 @@ impl LanguageServer for Backend {
             &params.content_changes,
         );
         match result {
-            Ok(()) => self.inner.refresh.notify_one(),
+            Ok(()) => self.inner.request_refresh(),
             Err(e) => tracing::error!("rejected a change to {}: {e}", uri.as_str()),
         }
     }
@@ -497,12 +533,13 @@ impl LanguageServer for Backend {
             None
         };
         state::lock(&self.inner.state).close(&path, disk);
-        self.inner.refresh.notify_one();
+        self.inner.request_refresh();
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         let mut settings = params.settings;
-        if settings.is_null() || settings.as_object().is_some_and(|o| o.is_empty()) {
+        let can_pull = state::lock(&self.inner.state).support.configuration;
+        if can_pull && (settings.is_null() || settings.as_object().is_some_and(|o| o.is_empty())) {
             let pulled = self
                 .inner
                 .client
@@ -537,7 +574,7 @@ impl LanguageServer for Backend {
                 st.roots.push(uri_path(&added.uri));
             }
         }
-        self.inner.refresh.notify_one();
+        self.inner.request_refresh();
         tokio::spawn(index_workspace(self.inner.clone()));
     }
 
@@ -575,7 +612,7 @@ impl LanguageServer for Backend {
         if reload {
             reload_env(&self.inner).await;
         } else if notes_changed {
-            self.inner.refresh.notify_one();
+            self.inner.request_refresh();
         }
     }
 
@@ -648,6 +685,7 @@ impl LanguageServer for Backend {
             env,
             encoding: crate::text::Encoding::Utf16,
             docs: Default::default(),
+            mention_counts: Default::default(),
             findings: Default::default(),
         };
         let fallback = item.clone();

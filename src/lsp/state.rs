@@ -84,12 +84,18 @@ pub(crate) struct ClientSupport {
     pub work_done_progress: bool,
     pub dynamic_watched_files: bool,
     pub relative_patterns: bool,
+    /// `workspace/configuration` (pull settings).
+    pub configuration: bool,
+    /// `workspace/inlayHint/refresh`.
+    pub inlay_hint_refresh: bool,
 }
 
 /// Findings from the latest diagnostics run, by note, with the generation of the
 /// text they were computed on.
 #[derive(Default)]
 pub(crate) struct FindingsByPath {
+    /// The environment epoch they were computed in.
+    pub epoch: u64,
     pub by_path: HashMap<PathBuf, (u64, Vec<Finding>)>,
 }
 
@@ -103,7 +109,17 @@ pub(crate) struct State {
     pub findings: Arc<FindingsByPath>,
     docs: HashMap<PathBuf, Document>,
     next_generation: u64,
+    /// The analysed notes and their mention counts as last handed out: shared by
+    /// every snapshot until a view changes, so a hover costs no copy of the
+    /// workspace.
+    views_cache: Option<(Arc<Views>, Arc<MentionCounts>)>,
 }
+
+/// The analysed notes, by path.
+pub(crate) type Views = HashMap<PathBuf, Arc<DocView>>;
+
+/// How many times each model is mentioned across the workspace.
+pub(crate) type MentionCounts = HashMap<crate::kb::ModelId, usize>;
 
 impl State {
     pub fn new(env: Arc<Env>) -> State {
@@ -117,6 +133,7 @@ impl State {
             findings: Arc::default(),
             docs: HashMap::new(),
             next_generation: 1,
+            views_cache: None,
         }
     }
 
@@ -190,7 +207,10 @@ impl State {
                 }
                 false
             }
-            None => self.docs.remove(path).is_some(),
+            None => {
+                self.views_cache = None;
+                self.docs.remove(path).is_some()
+            }
         }
     }
 
@@ -231,6 +251,7 @@ impl State {
         if self.is_open(path) {
             return false;
         }
+        self.views_cache = None;
         self.docs.remove(path).is_some()
     }
 
@@ -270,7 +291,8 @@ pub(crate) struct Snapshot {
     pub env: Arc<Env>,
     pub encoding: Encoding,
     /// Every note, by path.
-    pub docs: HashMap<PathBuf, Arc<DocView>>,
+    pub docs: Arc<Views>,
+    pub mention_counts: Arc<MentionCounts>,
     pub findings: Arc<FindingsByPath>,
 }
 
@@ -319,6 +341,9 @@ pub(crate) fn snapshot(state: &Mutex<State>, scope: Scope<'_>) -> Snapshot {
         }
         (env, jobs)
     };
+    if !jobs.is_empty() {
+        tracing::trace!("analysing {} note(s)", jobs.len());
+    }
     let views: Vec<Arc<DocView>> = jobs
         .into_par_iter()
         .map(|job| Arc::new(analyse(&env, job)))
@@ -332,18 +357,34 @@ pub(crate) fn snapshot(state: &Mutex<State>, scope: Scope<'_>) -> Snapshot {
             let current = doc.generation == view.generation && current_epoch == view.epoch;
             if current || doc.view.is_none() {
                 doc.view = Some(view);
+                st.views_cache = None;
             }
         }
     }
-    let docs = st
-        .docs
-        .iter()
-        .filter_map(|(p, d)| d.view.clone().map(|v| (p.clone(), v)))
-        .collect();
+    let (docs, mention_counts) = match &st.views_cache {
+        Some(cache) => cache.clone(),
+        None => {
+            let docs: Views = st
+                .docs
+                .iter()
+                .filter_map(|(p, d)| d.view.clone().map(|v| (p.clone(), v)))
+                .collect();
+            let mut counts = MentionCounts::new();
+            for view in docs.values() {
+                for m in &view.analysis.mentions {
+                    *counts.entry(m.model).or_default() += 1;
+                }
+            }
+            let cache = (Arc::new(docs), Arc::new(counts));
+            st.views_cache = Some(cache.clone());
+            cache
+        }
+    };
     Snapshot {
         env,
         encoding: st.encoding,
         docs,
+        mention_counts,
         findings: st.findings.clone(),
     }
 }

@@ -20,7 +20,8 @@ pub struct Client {
     stdin: Option<ChildStdin>,
     rx: Receiver<Value>,
     next_id: i64,
-    /// Every notification from the server, in order.
+    /// Every notification from the server, in order, except diagnostics (kept
+    /// in `diagnostics`, latest per URI).
     pub notifications: Vec<Value>,
     /// Every request from the server (registrations, progress creation...).
     pub server_requests: Vec<Value>,
@@ -85,6 +86,10 @@ impl Client {
             configuration: Value::Null,
             _cache: cache,
         }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn cache_dir(&self) -> &Path {
@@ -179,8 +184,9 @@ impl Client {
                 if method == "textDocument/publishDiagnostics" {
                     let uri = msg["params"]["uri"].as_str().unwrap_or("").to_string();
                     self.diagnostics.insert(uri, msg["params"].clone());
+                } else {
+                    self.notifications.push(msg.clone());
                 }
-                self.notifications.push(msg.clone());
             }
         } else if msg["id"].is_null() {
             self.orphan_responses.push(msg.clone());

@@ -2,6 +2,8 @@
 response and notification is parsed into lsprotocol types (malformed ones fail) and
 checked against the client's capabilities (violations are errors, see pytest.ini)."""
 
+import asyncio
+
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
@@ -54,7 +56,15 @@ async def test_workspace_diagnostics_with_related_information(client: LanguageCl
     assert ln002.related_information[0].location.range == utf16_range(NOTE_A, "40GB")
     other = await wait_diagnostics(client, a, lambda d: "LN002" in codes(d))
     assert other[0].range == utf16_range(NOTE_A, "40GB")
-    # The indexing progress was reported begin → end.
+    # The indexing progress was reported begin → end (the end follows the
+    # diagnostics).
+    async def ended():
+        while not any(
+            r.kind == "end" for token in client.progress_reports.values() for r in token
+        ):
+            await client.wait_for_notification(types.PROGRESS)
+
+    await asyncio.wait_for(ended(), 30)
     reports = [r.kind for token in client.progress_reports.values() for r in token]
     assert reports[0] == "begin" and reports[-1] == "end", reports
     # File watchers were registered dynamically.
