@@ -122,7 +122,8 @@ pub fn run(globals: &Globals, args: CheckArgs) -> CliResult {
         fixed,
     };
     {
-        let mut out = stdout();
+        // One write per 64 KiB, not per line: reports can run to many megabytes.
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout());
         match args.format {
             Format::Human if args.statistics => {
                 output::human::render_statistics(&mut out, &report)?
