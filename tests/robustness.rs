@@ -466,3 +466,52 @@ fn active_parameters_list_item_is_not_total_params() {
         );
     }
 }
+
+/// Performance regression (after ff1f98f; likely 2810f7b "an earlier sentence of
+/// the paragraph beats the heading" or 22ba903): `analyze` is quadratic on one
+/// long line. `perf` on a 4 MB line: `claims::subject::Subjects::candidates` 63%,
+/// `Subjects::for_sentence` 26%. `check` on one line: 0.5 MB 0.17 s, 2 MB 1.3 s,
+/// 4 MB 5.5 s; the 50 MB line of `benches/run.sh` took 9.3 s at ff1f98f and times
+/// out (300 s) at 37eba9f. Run with `--release`.
+#[test]
+#[ignore = "perf regression in src/claims/subject.rs (reported); run with --release"]
+fn single_line_analysis_is_linear() {
+    let a = analyzer();
+    // The mix of `benches/run.sh`'s 50 MB line, in pseudo-random order.
+    let line = |kb: usize| {
+        let parts = [
+            "GPT-3 有 175B 参数，",
+            "Llama 2 上下文 4K，",
+            "GPT-2（2019）参数量约 15 亿；",
+            "| GPT-4 | 1.8T |",
+            "`code 7B` ",
+            "$O(n^2)$ ",
+            "[link](https://x.y/1.5B) ",
+            "训练数据 2T tokens。",
+            "ｘ１２３ ",
+            "9999999999999999999999 ",
+        ];
+        let mut x = 7u64;
+        let mut s = String::new();
+        while s.len() < kb * 1000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            s.push_str(parts[(x % parts.len() as u64) as usize]);
+        }
+        s
+    };
+    let time = |kb: usize| {
+        let s = line(kb);
+        let t = std::time::Instant::now();
+        let d = a.analyze(Path::new("note.md"), Arc::from(s.as_str()));
+        std::hint::black_box(&d);
+        t.elapsed().as_secs_f64()
+    };
+    let (one, four) = (time(1_000), time(4_000));
+    assert!(
+        four < 8.0 * one,
+        "4x the text took {:.1}x the time ({one:.2}s -> {four:.2}s)",
+        four / one
+    );
+}
