@@ -89,6 +89,11 @@ impl<'a> Subjects<'a> {
         let hi = self.mentions.partition_point(|m| m.span.start < range.end);
         let mut out: Vec<(Option<u32>, Subject)> = Vec::new();
         for (i, m) in self.mentions[lo..hi].iter().enumerate() {
+            // Two distinct subjects already make the range ambiguous; callers
+            // only tell none, one and several apart.
+            if out.len() > 2 {
+                break;
+            }
             if self.role[lo + i] != Role::Subject || m.span.end > range.end {
                 continue;
             }
@@ -160,7 +165,9 @@ impl<'a> Subjects<'a> {
         let all = &self.structure.sentences;
         let i = all.partition_point(|x| x.span.start < sentence.span.start);
         let mut first = i;
-        while first > 0 {
+        // Three sentences back at most: a pronoun refers to what was just said,
+        // and a paragraph that is one long line must not cost a walk per number.
+        while first > 0 && i - first < 3 {
             let prev = &all[first - 1];
             let next_start = all[first].span.start;
             let gap = self.masked.get(prev.span.end..next_start).unwrap_or("\n\n");
