@@ -812,3 +812,39 @@ fn diagnostics_converge_after_a_burst_of_edits_across_many_notes() {
     }
     assert!(f.c.shutdown_and_exit().success());
 }
+
+#[test]
+fn a_broken_workspace_kb_file_gets_diagnostics_that_clear_when_fixed() {
+    // A workspace KB file with a fact that is not a number, on line 3.
+    let mut f = fixture_with(
+        false,
+        Value::Null,
+        &[
+            ("llmnotes.toml", "[kb]\npaths = [\"local.toml\"]\n"),
+            (
+                "local.toml",
+                "[[model]]\nid = \"my-model\"\nfacts.context = { value = \"lots\", source = \"https://example.org\" }\n",
+            ),
+        ],
+    );
+    let kb = file_uri(&f.root.join("local.toml"));
+    let diags = f.c.wait_diagnostics(&kb, |d| !d.is_empty());
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["range"]["start"]["line"], 2, "{diags:#?}");
+    assert!(
+        diags[0]["message"].as_str().unwrap().contains("`context`"),
+        "{diags:#?}"
+    );
+    // Fixed on disk: the diagnostics are cleared.
+    std::fs::write(
+        f.root.join("local.toml"),
+        "[[model]]\nid = \"my-model\"\nfacts.context = { value = 4096, source = \"https://example.org\" }\n",
+    )
+    .unwrap();
+    f.c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": kb, "type": 2}]}),
+    );
+    f.c.wait_diagnostics(&kb, |d| d.is_empty());
+    assert!(f.c.shutdown_and_exit().success());
+}

@@ -37,6 +37,9 @@ pub(crate) struct Env {
     pub kb_files: HashMap<KbOrigin, KbFile>,
     /// Config and KB problems, for the log and the user.
     pub problems: Vec<String>,
+    /// The same problems located in a workspace file (`llmnotes.toml`, a KB file),
+    /// published as diagnostics on that file.
+    pub file_problems: Vec<FileProblem>,
 }
 
 impl Env {
@@ -92,12 +95,19 @@ impl Env {
         client_settings: &serde_json::Value,
     ) -> Env {
         let mut problems = Vec::new();
+        let mut file_problems = Vec::new();
         let root = roots.first().cloned();
         let mut config = match root.as_deref().and_then(Config::discover) {
             Some(path) => match Config::load(&path) {
                 Ok(c) => c,
                 Err(e) => {
                     problems.push(e.to_string());
+                    file_problems.push(FileProblem {
+                        path: e.path.clone(),
+                        line: e.line,
+                        column: e.column,
+                        message: e.message.clone(),
+                    });
                     Config::default()
                 }
             },
@@ -130,6 +140,28 @@ impl Env {
             Kb::with_overlay(&overlay)
         };
         problems.extend(errors.iter().map(|e| e.to_string()));
+        // What `llmnotes kb check` says about the workspace's own KB files.
+        let checked = if errors.is_empty() && !overlay.is_empty() {
+            crate::kb::validate_sources(&kb, &overlay)
+        } else {
+            Vec::new()
+        };
+        problems.extend(
+            checked
+                .iter()
+                .filter(|e| matches!(e.origin, KbOrigin::Workspace(_)))
+                .map(|e| e.to_string()),
+        );
+        for e in errors.iter().chain(&checked) {
+            if let KbOrigin::Workspace(path) = &e.origin {
+                file_problems.push(FileProblem {
+                    path: path.clone(),
+                    line: e.line,
+                    column: e.column,
+                    message: e.message.clone(),
+                });
+            }
+        }
         let mut kb_files = HashMap::new();
         let cache = cache_dir();
         for source in embedded_sources().into_iter().chain(overlay) {
@@ -154,6 +186,7 @@ impl Env {
             analyzer: Analyzer::new(Arc::new(kb), config),
             kb_files,
             problems,
+            file_problems,
         }
     }
 }
@@ -198,4 +231,14 @@ fn write_cached(dir: &Path, name: &str, text: &str) -> Option<PathBuf> {
             None
         }
     }
+}
+
+/// A configuration or KB problem at a place in a workspace file (1-based line
+/// and character column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FileProblem {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
 }

@@ -37,6 +37,8 @@ pub(crate) struct Inner {
     next_epoch: AtomicU64,
     /// KB files currently watched (re-registered when the configuration changes).
     watched_kb: Mutex<Option<Vec<PathBuf>>>,
+    /// Workspace config and KB files that currently have diagnostics.
+    file_problem_uris: Mutex<Vec<Uri>>,
 }
 
 pub struct Backend {
@@ -55,6 +57,7 @@ impl Backend {
             shutdown_requested: AtomicBool::new(false),
             next_epoch: AtomicU64::new(1),
             watched_kb: Mutex::new(None),
+            file_problem_uris: Mutex::new(Vec::new()),
         });
         tokio::spawn(refresh_loop(inner.clone()));
         Backend { inner }
@@ -320,6 +323,7 @@ async fn reload_env(inner: &Arc<Inner>) {
         tokio::task::spawn_blocking(move || Env::build(epoch, &roots, &init, &settings)).await;
     let Ok(env) = env else { return };
     report_problems(inner, &env.problems).await;
+    publish_file_problems(inner, &env.file_problems).await;
     let inlay_after = env.config().inlay_hints;
     state::lock(&inner.state).set_env(Arc::new(env));
     tracing::info!("configuration and KB reloaded");
@@ -328,6 +332,63 @@ async fn reload_env(inner: &Arc<Inner>) {
     let refresh = state::lock(&inner.state).support.inlay_hint_refresh;
     if inlay_before != inlay_after && refresh {
         let _ = inner.client.inlay_hint_refresh().await;
+    }
+}
+
+/// Publishes config and KB problems as diagnostics on the files they are in, and
+/// clears the files that no longer have any.
+async fn publish_file_problems(inner: &Inner, problems: &[super::env::FileProblem]) {
+    let mut by_uri: Vec<(Uri, Vec<Diagnostic>)> = Vec::new();
+    for p in problems {
+        let Some(uri) = convert::path_uri(&p.path) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&p.path).unwrap_or_default();
+        let line = p.line.saturating_sub(1);
+        let line_text = text.lines().nth(line).unwrap_or("");
+        let before: String = line_text.chars().take(p.column.saturating_sub(1)).collect();
+        let character = before.encode_utf16().count() as u32;
+        let end = line_text.encode_utf16().count() as u32;
+        let range = Range::new(
+            Position::new(line as u32, character),
+            Position::new(line as u32, end.max(character)),
+        );
+        let diagnostic = Diagnostic {
+            range,
+            severity: Some(DiagnosticSeverity::ERROR),
+            source: Some("llmnotes".into()),
+            message: p.message.clone(),
+            ..Default::default()
+        };
+        match by_uri.iter_mut().find(|(u, _)| *u == uri) {
+            Some((_, list)) => list.push(diagnostic),
+            None => by_uri.push((uri, vec![diagnostic])),
+        }
+    }
+    let stale: Vec<Uri> = {
+        let mut published = inner
+            .file_problem_uris
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let stale = published
+            .iter()
+            .filter(|u| !by_uri.iter().any(|(n, _)| n == *u))
+            .cloned()
+            .collect();
+        *published = by_uri.iter().map(|(u, _)| u.clone()).collect();
+        stale
+    };
+    for uri in stale {
+        inner
+            .client
+            .publish_diagnostics(uri, Vec::new(), None)
+            .await;
+    }
+    for (uri, diagnostics) in by_uri {
+        inner
+            .client
+            .publish_diagnostics(uri, diagnostics, None)
+            .await;
     }
 }
 
@@ -487,8 +548,12 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         let inner = self.inner.clone();
         tokio::spawn(async move {
-            let problems = state::lock(&inner.state).env.problems.clone();
+            let (problems, file_problems) = {
+                let st = state::lock(&inner.state);
+                (st.env.problems.clone(), st.env.file_problems.clone())
+            };
             report_problems(&inner, &problems).await;
+            publish_file_problems(&inner, &file_problems).await;
             register_watchers(&inner).await;
             index_workspace(inner).await;
         });
