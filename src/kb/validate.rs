@@ -36,7 +36,9 @@ impl KbError {
         span: Range<usize>,
         message: impl Into<String>,
     ) -> KbError {
-        let (line, column) = text.map(|t| line_col(t, span.start)).unwrap_or((0, 0));
+        let (line, column) = text
+            .map(|t| super::load::line_col(t, span.start))
+            .unwrap_or((0, 0));
         KbError {
             origin: origin.clone(),
             line,
@@ -45,17 +47,6 @@ impl KbError {
             message: message.into(),
         }
     }
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    (line, col)
 }
 
 /// Validates a KB whose files are the embedded ones (positions in workspace
