@@ -5,21 +5,6 @@ use serde_json::{json, Value};
 
 use crate::kb::{format_value, Attribute, Fact, FactValue, Kb, KbModel, ModelId, ModelKind};
 
-/// The attributes a card lists, in order.
-const CARD_ATTRIBUTES: [Attribute; 11] = [
-    Attribute::Params,
-    Attribute::ActiveParams,
-    Attribute::Context,
-    Attribute::Layers,
-    Attribute::Hidden,
-    Attribute::Heads,
-    Attribute::KvHeads,
-    Attribute::Vocab,
-    Attribute::TrainingTokens,
-    Attribute::TrainingBytes,
-    Attribute::TrainingDocuments,
-];
-
 /// Renders a fact's value for people: `175B`, `40GB`, `2023-07-18`.
 pub fn display_value(attr: Attribute, v: FactValue) -> String {
     match v {
@@ -38,7 +23,11 @@ pub struct CardRow {
 
 pub fn rows(model: &KbModel) -> Vec<CardRow> {
     let mut out = Vec::new();
-    for attr in CARD_ATTRIBUTES {
+    // Every attribute but the release date, which the card shows above the table.
+    for attr in Attribute::ALL
+        .into_iter()
+        .filter(|a| *a != Attribute::Released)
+    {
         let mut values = Vec::new();
         if let Some(f) = model.fact(attr) {
             values.push((None, display_fact(f), f.source.clone()));
