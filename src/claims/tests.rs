@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use crate::analysis::Analyzer;
 use crate::config::Config;
-use crate::kb::{load_sources, KbOrigin, KbSource};
 
 use super::ClaimValue;
 
@@ -48,11 +47,7 @@ id = "transformer"
 name = "Transformer"
 generic = true
 "#;
-    let (kb, errors) = load_sources(&[KbSource {
-        origin: KbOrigin::Embedded("test.toml".into()),
-        text: text.into(),
-    }]);
-    assert!(errors.is_empty(), "{errors:?}");
+    let kb = crate::kb::kb_from_toml(text);
     Analyzer::new(Arc::new(kb), Config::default())
 }
 

@@ -385,3 +385,15 @@ pub fn is_fold_separator(c: char) -> bool {
         ' ' | '-' | '_' | '\u{00a0}' | '\u{2010}' | '\u{2011}' | '\u{2013}'
     )
 }
+
+/// A KB from one TOML text, for tests that must not depend on the real KB's
+/// contents. Panics on a load error: a broken test fixture.
+#[cfg(test)]
+pub(crate) fn kb_from_toml(text: &str) -> Kb {
+    let (kb, errors) = load_sources(&[KbSource {
+        origin: KbOrigin::Embedded("test.toml".into()),
+        text: text.into(),
+    }]);
+    assert!(errors.is_empty(), "{errors:?}");
+    kb
+}

@@ -1,5 +1,4 @@
 use super::*;
-use crate::kb::{load_sources, KbOrigin, KbSource};
 
 /// A small KB, independent of the real one, so these tests pin the matcher.
 fn test_kb() -> Kb {
@@ -78,12 +77,7 @@ id = "opt"
 name = "OPT"
 case_sensitive = true
 "#;
-    let (kb, errors) = load_sources(&[KbSource {
-        origin: KbOrigin::Embedded("test.toml".into()),
-        text: text.into(),
-    }]);
-    assert!(errors.is_empty(), "{errors:?}");
-    kb
+    crate::kb::kb_from_toml(text)
 }
 
 /// Renders mentions as `text=model[/variant] (form)` for readable assertions.
