@@ -107,7 +107,9 @@ impl Analyzer {
             .iter()
             .flat_map(|d| d.local_findings.iter().cloned())
             .collect();
-        all.extend(rules::conflict::check(&self.kb, docs));
+        let cross = rules::conflict::check(&self.kb, docs);
+        all.extend(cross.findings);
+        attach_corroborations(&mut all, cross.corroborations);
         let by_path: std::collections::HashMap<&Path, &DocumentAnalysis> =
             docs.iter().map(|d| (d.path.as_path(), *d)).collect();
         all.retain_mut(|f| {
@@ -123,6 +125,29 @@ impl Analyzer {
             (a.path.as_path(), a.span.start, a.rule).cmp(&(b.path.as_path(), b.span.start, b.rule))
         });
         all
+    }
+}
+
+/// Points each LN001/LN003 finding at the notes that agree with the knowledge
+/// base on the same figure (`rules::conflict::Corroboration`).
+fn attach_corroborations(all: &mut [Finding], corroborations: Vec<rules::conflict::Corroboration>) {
+    if corroborations.is_empty() {
+        return;
+    }
+    let mut by_site: std::collections::HashMap<(PathBuf, usize, usize), Vec<rules::Related>> =
+        corroborations
+            .into_iter()
+            .map(|c| ((c.path, c.span.start, c.span.end), c.related))
+            .collect();
+    for f in all.iter_mut() {
+        if !matches!(f.rule, rules::Rule::KbMismatch | rules::Rule::DateMismatch) {
+            continue;
+        }
+        // Owned key: one allocation per KB finding, only when there is something
+        // to attach.
+        if let Some(related) = by_site.remove(&(f.path.clone(), f.span.start, f.span.end)) {
+            f.related.extend(related);
+        }
     }
 }
 

@@ -1,5 +1,7 @@
 //! Language features end to end: a two-note workspace where one note says GPT-2
-//! was trained on 40GB and the other 45GB (the KB says 40GB).
+//! was trained on 40GB and the other 45GB (the KB says 40GB: LN001 on 45GB), and
+//! one says GPT-4 saw 13T tokens and the other 10T (the KB has no figure: LN002 on
+//! both).
 
 #[path = "lsp/client.rs"]
 mod client;
@@ -9,8 +11,9 @@ use std::path::{Path, PathBuf};
 use client::{apply_edits, file_uri, position_of, Client};
 use serde_json::{json, Value};
 
-const NOTE_A: &str = "# GPT-2 笔记\n\nGPT-2 的训练数据是 40GB 的 WebText。\n";
-const NOTE_B: &str = "# 模型对比 😀\r\n\r\nGPT-2 的训练数据是 45GB 😀 的 WebText。\r\n\r\n- LLama-3.1 的上下文是 1321。\r\n- LLamma-1 65B\r\n";
+const NOTE_A: &str =
+    "# GPT-2 笔记\n\nGPT-2 的训练数据是 40GB 的 WebText。\n\nGPT-4 据传用了 13T tokens 训练。\n";
+const NOTE_B: &str = "# 模型对比 😀\r\n\r\nGPT-2 的训练数据是 45GB 😀 的 WebText。\r\n\r\nGPT-4 😀 据传用了 10T tokens 训练。\r\n\r\n- LLama-3.1 的上下文是 1321。\r\n- LLamma-1 65B\r\n";
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -143,15 +146,29 @@ fn unopened_notes_get_kb_and_cross_note_diagnostics_with_progress() {
         kb_path.display()
     );
     assert!(text_at(&kb_path, &kb["location"]["range"]).contains("gpt-2"));
-    // LN002 on the unopened note, pointing at the other note.
+    // ... and the other note, which agrees with the KB (and raises nothing).
+    let agreeing = related
+        .iter()
+        .find(|r| r["location"]["uri"] == a.as_str())
+        .unwrap_or_else(|| panic!("a.md in {related:#?}"));
+    assert_eq!(agreeing["location"]["range"], f.range(NOTE_A, "40GB", 0));
+    assert!(agreeing["message"]
+        .as_str()
+        .unwrap()
+        .contains("knowledge base"));
+    assert!(!diags
+        .iter()
+        .any(|d| d["code"] == "LN002" && d["range"] == ln001["range"]));
+    // LN002 where the KB has no figure, on the unopened note, pointing at the other.
     let ln002 = diags.iter().find(|d| d["code"] == "LN002").unwrap();
-    assert_eq!(ln002["range"], f.range(NOTE_B, "45GB", 0));
+    assert_eq!(ln002["range"], f.range(NOTE_B, "10T tokens", 0));
     let other = &ln002["relatedInformation"][0]["location"];
     assert_eq!(other["uri"], a.as_str());
-    assert_eq!(other["range"], f.range(NOTE_A, "40GB", 0));
-    // The other side is flagged too.
+    assert_eq!(other["range"], f.range(NOTE_A, "13T tokens", 0));
+    // The other side is flagged too, and only it: 40GB is right.
     let diags_a = f.c.wait_diagnostics(&a, |d| codes(d).contains(&"LN002"));
-    assert_eq!(diags_a[0]["range"], f.range(NOTE_A, "40GB", 0));
+    assert_eq!(diags_a.len(), 1, "{diags_a:#?}");
+    assert_eq!(diags_a[0]["range"], f.range(NOTE_A, "13T tokens", 0));
     // Other findings in b: the Llama 3.1 context and the spelling.
     let diags = f.c.wait_diagnostics(&b, |d| codes(d).contains(&"LN005"));
     assert!(diags
@@ -199,11 +216,11 @@ fn editing_a_note_republishes_every_affected_note_and_clears_resolved_ones() {
     let (a, b) = (f.a.clone(), f.b.clone());
     f.c.wait_diagnostics(&a, |d| codes(d).contains(&"LN002"));
     f.c.open(&b, NOTE_B);
-    let range = f.range(NOTE_B, "45GB", 0);
-    f.c.change(&b, 2, json!([{"range": range, "text": "40GB"}]));
-    let fixed = NOTE_B.replacen("45GB", "40GB", 1);
+    let range = f.range(NOTE_B, "10T", 0);
+    f.c.change(&b, 2, json!([{"range": range, "text": "13T"}]));
+    let fixed = NOTE_B.replacen("10T", "13T", 1);
     let diags = f.c.wait_diagnostics(&b, |d| {
-        !codes(d).contains(&"LN002") && codes(d).iter().filter(|c| **c == "LN001").count() == 1
+        !codes(d).contains(&"LN002") && codes(d).iter().filter(|c| **c == "LN001").count() == 2
     });
     assert_eq!(f.c.diagnostics[&b]["version"], 2);
     assert!(diags
@@ -212,8 +229,8 @@ fn editing_a_note_republishes_every_affected_note_and_clears_resolved_ones() {
     // The unopened note's conflict went away: an empty list was published.
     f.c.wait_diagnostics(&a, |d| d.is_empty());
     // Reintroduce the conflict: both sides come back.
-    let range = f.range(&fixed, "40GB", 0);
-    f.c.change(&b, 3, json!([{"range": range, "text": "45GB"}]));
+    let range = f.range(&fixed, "13T", 0);
+    f.c.change(&b, 3, json!([{"range": range, "text": "10T"}]));
     f.c.wait_diagnostics(&a, |d| codes(d).contains(&"LN002"));
     assert!(f.c.shutdown_and_exit().success());
 }
@@ -462,10 +479,13 @@ fn inlay_hints_are_off_by_default_and_on_by_option() {
         json!({"textDocument": {"uri": a}, "range": whole}),
     );
     let hints = hints.as_array().unwrap();
-    assert_eq!(hints.len(), 2, "{hints:#?}");
+    assert_eq!(hints.len(), 3, "{hints:#?}");
     assert_eq!(hints[0]["label"], "‹1.5B · 2019›");
     assert_eq!(hints[0]["position"], f.pos(NOTE_A, "GPT-2", 0, 5));
     assert_eq!(hints[1]["position"], f.pos(NOTE_A, "GPT-2", 1, 5));
+    // GPT-4: no published size, only the year.
+    assert_eq!(hints[2]["label"], "‹2023›");
+    assert_eq!(hints[2]["position"], f.pos(NOTE_A, "GPT-4", 0, 5));
     assert!(f.c.shutdown_and_exit().success());
 }
 
@@ -487,7 +507,7 @@ fn symbols_and_semantic_tokens() {
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    assert_eq!(children, ["GPT-2", "Llama 3.1", "LLaMA"]);
+    assert_eq!(children, ["GPT-2", "GPT-4", "Llama 3.1", "LLaMA"]);
     let ws = f.c.request("workspace/symbol", json!({"query": "gpt2"}));
     let gpt2 = ws
         .as_array()
@@ -586,7 +606,7 @@ fn gitignored_notes_are_not_indexed() {
         Value::Null,
         &[
             (".gitignore", "ignored/\n"),
-            ("ignored/c.md", "GPT-2 的训练数据是 45GB 的 WebText。\n"),
+            ("ignored/c.md", "GPT-4 据传用了 20T tokens 训练。\n"),
         ],
     );
     let a = f.a.clone();
@@ -677,8 +697,7 @@ fn a_workspace_kb_model_is_defined_in_the_workspace_file() {
 fn hover_on_a_suppression_comment_shows_the_rule_doc() {
     let mut f = fixture();
     let uri = file_uri(&f.root.join("notes/s.md"));
-    let text =
-        "<!-- llmnotes-disable-next-line kb-mismatch -->\nGPT-2 的训练数据是 45GB 的 WebText。\n";
+    let text = "<!-- llmnotes-disable-next-line kb-mismatch -->\nGPT-2 的训练数据是 45GB 的 WebText。\n\nGPT-4 据传用了 5T tokens 训练。\n";
     f.c.open(&uri, text);
     let hover = f.c.request(
         "textDocument/hover",
@@ -698,7 +717,7 @@ fn added_workspace_folders_are_indexed_and_removed_ones_forgotten() {
     let a = f.a.clone();
     f.c.wait_diagnostics(&a, |d| codes(d).contains(&"LN002"));
     // A second folder whose note conflicts with both.
-    let (_dir2, root2) = client::workspace(&[("c.md", "GPT-2 的训练数据是 50GB 的 WebText。\n")]);
+    let (_dir2, root2) = client::workspace(&[("c.md", "GPT-4 据传用了 20T tokens 训练。\n")]);
     let c_uri = file_uri(&root2.join("c.md"));
     let folder = json!({"uri": file_uri(&root2), "name": "more"});
     f.c.notify(
@@ -783,27 +802,27 @@ fn diagnostics_converge_after_a_burst_of_edits_across_many_notes() {
     let last = file_uri(&f.root.join("notes/many/n119.md"));
     f.c.wait_diagnostics(&last, |d| codes(d).contains(&"LN002"));
     f.c.open(&b, NOTE_B);
-    // Toggle 45GB ⇄ 40GB without waiting; end on 40GB (no conflict anywhere).
+    // Toggle 10T ⇄ 13T without waiting; end on 13T (no conflict anywhere).
     let mut text = NOTE_B.to_string();
     for version in 2..=32 {
         let (old, new) = if version % 2 == 0 {
-            ("45GB", "40GB")
+            ("10T", "13T")
         } else {
-            ("40GB", "45GB")
+            ("13T", "10T")
         };
         let range = f.range(&text, old, 0);
         text = text.replacen(old, new, 1);
         f.c.change(&b, version, json!([{"range": range, "text": new}]));
     }
-    assert!(text.contains("40GB") && !text.contains("45GB"));
+    assert!(text.contains("13T") && !text.contains("10T"));
     for i in 0..120 {
         let uri = file_uri(&f.root.join(format!("notes/many/n{i:03}.md")));
         f.c.wait_diagnostics(&uri, |d| !codes(d).contains(&"LN002"));
     }
     f.c.wait_diagnostics(&f.a.clone(), |d| d.is_empty());
     // And back: every note shows the conflict again.
-    let range = f.range(&text, "40GB", 0);
-    f.c.change(&b, 33, json!([{"range": range, "text": "45GB"}]));
+    let range = f.range(&text, "13T", 0);
+    f.c.change(&b, 33, json!([{"range": range, "text": "10T"}]));
     for i in 0..120 {
         let uri = file_uri(&f.root.join(format!("notes/many/n{i:03}.md")));
         f.c.wait_diagnostics(&uri, |d| codes(d).contains(&"LN002"));

@@ -25,7 +25,13 @@ overlap (`15 亿` and `1.5B` agree; `40GB` and `45GB` do not). A claim about a m
 with several sizes is compared only with claims about the same size, unless the \
 model states one value for all sizes.
 
-**Example.** One note says GPT-2 was trained on 40GB, another on 45GB.
+**When the knowledge base has the figure, it decides.** The side that contradicts \
+it is flagged by LN001 (or LN003 for dates), and that finding points to the notes \
+that agree with the knowledge base; the side that is right raises nothing. LN002 \
+covers what the knowledge base cannot settle.
+
+**Example.** One note says GPT-4 has about 1.8T parameters, another 1T; OpenAI \
+never published the figure, so the knowledge base cannot say which is right.
 
 **Silence it.** `<!-- llmnotes-disable-next-line conflict -->` above the line.";
 
@@ -92,7 +98,25 @@ struct Side<'a> {
     line: usize,
 }
 
-pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
+/// Places elsewhere that agree with the knowledge base where a claim contradicts
+/// it: attached to that claim's LN001/LN003 finding, so the contradiction between
+/// two notes is still shown when the knowledge base settles it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Corroboration {
+    pub path: std::path::PathBuf,
+    pub span: Range<usize>,
+    pub related: Vec<Related>,
+}
+
+/// What the cross-document pass yields.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// LN002 findings: conflicts the knowledge base cannot settle.
+    pub findings: Vec<Finding>,
+    pub corroborations: Vec<Corroboration>,
+}
+
+pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Outcome {
     type Key = (ModelId, Option<usize>, Attribute);
     let mut groups: HashMap<Key, Vec<Side>> = HashMap::new();
     for doc in docs {
@@ -116,7 +140,7 @@ pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
                 });
         }
     }
-    let mut out = Vec::new();
+    let mut out = Outcome::default();
     let mut line_indexes: HashMap<*const DocumentAnalysis, LineIndex> = HashMap::new();
     let mut keys: Vec<&Key> = groups.keys().collect();
     keys.sort();
@@ -141,27 +165,17 @@ pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
                 None => clusters.push((side.claim.value.clone(), vec![side])),
             }
         }
-        let right: Vec<bool> = clusters
-            .iter()
-            .map(|(v, _)| agrees(v, &facts) == Some(true))
-            .collect();
+        if !facts.is_empty() {
+            corroborate(&clusters, &facts, &mut out.corroborations);
+            continue;
+        }
         for (ci, (value, members)) in clusters.iter().enumerate() {
             let against: Vec<usize> = (0..clusters.len())
                 .filter(|&cj| {
                     if cj == ci {
                         return false;
                     }
-                    // Two figures the KB both accepts (45TB raw, 570GB filtered)
-                    // are not a conflict.
-                    let both_right = right[ci] && right[cj];
-                    let other = &clusters[cj].0;
-                    let compatible = overlap(
-                        interval(value).unwrap_or_default(),
-                        interval(other).unwrap_or_default(),
-                        binary(value),
-                        binary(other),
-                    );
-                    !both_right && !compatible
+                    !compatible(value, &clusters[cj].0)
                 })
                 .collect();
             if against.is_empty() {
@@ -176,7 +190,7 @@ pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
                 if others.is_empty() {
                     continue;
                 }
-                out.push(finding(
+                out.findings.push(finding(
                     kb,
                     (model, variant, attr),
                     a,
@@ -187,6 +201,69 @@ pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
         }
     }
     out
+}
+
+fn compatible(a: &ClaimValue, b: &ClaimValue) -> bool {
+    overlap(
+        interval(a).unwrap_or_default(),
+        interval(b).unwrap_or_default(),
+        binary(a),
+        binary(b),
+    )
+}
+
+/// The KB has the figure: each side that contradicts it learns where other notes
+/// agree with it. Sides that agree are not flagged at all.
+fn corroborate(
+    clusters: &[(ClaimValue, Vec<&Side>)],
+    facts: &[&crate::kb::Fact],
+    out: &mut Vec<Corroboration>,
+) {
+    let verdicts: Vec<Option<bool>> = clusters.iter().map(|(v, _)| agrees(v, facts)).collect();
+    let right: Vec<&Side> = clusters
+        .iter()
+        .zip(&verdicts)
+        .filter(|(_, v)| **v == Some(true))
+        .flat_map(|((_, members), _)| members.iter().copied())
+        .collect();
+    if right.is_empty() {
+        return;
+    }
+    for ((value, members), verdict) in clusters.iter().zip(&verdicts) {
+        if *verdict != Some(false) {
+            continue;
+        }
+        for a in members {
+            let related: Vec<Related> = right
+                .iter()
+                .filter(|b| !same_line(a, b) && !compatible(value, &b.claim.value))
+                .take(MAX_LISTED)
+                .map(|b| Related {
+                    path: b.doc.path.clone(),
+                    span: b.claim.span.clone(),
+                    message: format!(
+                        "{} here, as in the knowledge base",
+                        written(b.doc, &b.claim.span)
+                    ),
+                })
+                .collect();
+            if !related.is_empty() {
+                out.push(Corroboration {
+                    path: a.doc.path.clone(),
+                    span: a.claim.span.clone(),
+                    related,
+                });
+            }
+        }
+    }
+}
+
+fn line_of(b: &Side, line_indexes: &mut HashMap<*const DocumentAnalysis, LineIndex>) -> usize {
+    let idx = line_indexes
+        .entry(std::ptr::from_ref(b.doc))
+        .or_insert_with(|| LineIndex::new(&b.doc.text));
+    idx.position(&b.doc.text, b.claim.span.start, Encoding::Chars)
+        .0
 }
 
 /// How many other places a message and its related information name.
@@ -203,10 +280,7 @@ fn finding(
     let mut elsewhere = Vec::new();
     let mut related = Vec::new();
     for b in others.iter().take(MAX_LISTED) {
-        let idx = line_indexes
-            .entry(std::ptr::from_ref(b.doc))
-            .or_insert_with(|| LineIndex::new(&b.doc.text));
-        let (line, _) = idx.position(&b.doc.text, b.claim.span.start, Encoding::Chars);
+        let line = line_of(b, line_indexes);
         let value = written(b.doc, &b.claim.span);
         elsewhere.push(format!("{value} in {}:{}", b.doc.path.display(), line + 1));
         related.push(Related {
@@ -220,19 +294,10 @@ fn finding(
         // would make an editor re-publish every note in the group on each edit.
         elsewhere.push("and in other notes".to_string());
     }
+    // Only groups the knowledge base has no figure for get here.
     let m = kb.model(model);
-    let kb_fact = m.facts_for(attr, variant).first().copied();
-    let kb_note = kb_fact
-        .map(|f| {
-            format!(
-                "; the knowledge base says {} (source: {})",
-                crate::facts::display_value(attr, f.value),
-                f.source
-            )
-        })
-        .unwrap_or_default();
     let message = format!(
-        "{} {}: {found} here, but {}{kb_note}",
+        "{} {}: {found} here, but {}; the knowledge base has no figure to settle it",
         subject_name(m, variant),
         attr.label(),
         elsewhere.join(", ")
@@ -253,7 +318,6 @@ fn finding(
     values.sort();
     values.dedup();
     f.expected = Some(values.join(", "));
-    f.source = kb_fact.map(|f| f.source.clone());
     f.related = related;
     f
 }
