@@ -206,29 +206,37 @@ fn single_line_findings_are_not_cubic() {
 /// repeating a figure: on the bench corpus `check --format json` wrote 92 MB for
 /// 500 notes, 344 MB for 1,000, 1.7 GB for 2,000 (8.7 GB peak RSS) and aborted at
 /// an 8 GB cap for 5,000. Here: 2,000 notes state GPT-2's training data, one in
-/// ten wrongly.
+/// ten wrongly, once for a figure the KB lacks and once for one it has.
 #[test]
 fn conflict_output_grows_linearly() {
     let a = analyzer();
-    let docs: Vec<DocumentAnalysis> = (0..2_000)
-        .map(|i| {
-            let v = if i % 10 == 0 { "45GB" } else { "40GB" };
-            a.analyze(
-                Path::new(&format!("n{i:04}.md")),
-                Arc::from(format!("GPT-2 的训练数据为 {v}。\n").as_str()),
-            )
-        })
-        .collect();
-    let refs: Vec<&DocumentAnalysis> = docs.iter().collect();
-    let f = a.findings(&refs);
-    let related: usize = f.iter().map(|f| f.related.len()).sum();
-    let bytes: usize = f.iter().map(|f| f.message.len()).sum();
-    assert!(f.len() >= 2_000, "every side is flagged: {}", f.len());
-    assert!(
-        related <= 20 * f.len() && bytes <= 1_000 * f.len(),
-        "{} findings carry {related} related locations and {bytes} message bytes",
-        f.len()
-    );
+    // Where the KB has no figure (GPT-4's training tokens), every side of the
+    // conflict is flagged; where it has one (GPT-2's 40GB), only the wrong side,
+    // by LN001, pointing to a few of the notes that agree.
+    for (sentence, right, wrong, flagged) in [
+        ("GPT-4 据传训练了 {v}。", "13T tokens", "10T tokens", 2_000),
+        ("GPT-2 的训练数据为 {v}。", "40GB", "45GB", 200),
+    ] {
+        let docs: Vec<DocumentAnalysis> = (0..2_000)
+            .map(|i| {
+                let v = if i % 10 == 0 { wrong } else { right };
+                a.analyze(
+                    Path::new(&format!("n{i:04}.md")),
+                    Arc::from(format!("{}\n", sentence.replace("{v}", v)).as_str()),
+                )
+            })
+            .collect();
+        let refs: Vec<&DocumentAnalysis> = docs.iter().collect();
+        let f = a.findings(&refs);
+        let related: usize = f.iter().map(|f| f.related.len()).sum();
+        let bytes: usize = f.iter().map(|f| f.message.len()).sum();
+        assert_eq!(f.len(), flagged, "{sentence}: {:#?}", &f[..3.min(f.len())]);
+        assert!(
+            related <= 20 * f.len() && bytes <= 1_000 * f.len(),
+            "{} findings carry {related} related locations and {bytes} message bytes",
+            f.len()
+        );
+    }
 }
 
 #[test]
