@@ -205,8 +205,8 @@ fn single_line_findings_are_not_cubic() {
 /// with the group), so output and memory were quadratic in the number of notes
 /// repeating a figure: on the bench corpus `check --format json` wrote 92 MB for
 /// 500 notes, 344 MB for 1,000, 1.7 GB for 2,000 (8.7 GB peak RSS) and aborted at
-/// an 8 GB cap for 5,000. Here: 2,000 notes state GPT-2's training data, one in
-/// ten wrongly, once for a figure the KB lacks and once for one it has.
+/// an 8 GB cap for 5,000. Here: 2,000 notes state a figure, one in ten wrongly:
+/// GPT-4's training tokens (the KB lacks it), then GPT-2's training data (it has it).
 #[test]
 fn conflict_output_grows_linearly() {
     let a = analyzer();
