@@ -1,6 +1,7 @@
 //! The one entry point both fronts use: analyse documents, then collect findings
 //! over a set of them (conflicts need more than one document).
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -10,6 +11,7 @@ use crate::kb::Kb;
 use crate::markdown::{self, Structure};
 use crate::mentions::{Mention, MentionMatcher};
 use crate::quantities::{self, Quantity};
+use crate::rules::conflict::{Corroboration, Key};
 use crate::rules::suppress::Suppressions;
 use crate::rules::{self, Finding};
 
@@ -110,15 +112,23 @@ impl Analyzer {
         let cross = rules::conflict::check(&self.kb, docs);
         all.extend(cross.findings);
         attach_corroborations(&mut all, cross.corroborations);
-        let by_path: std::collections::HashMap<&Path, &DocumentAnalysis> =
+        let by_path: HashMap<&Path, &DocumentAnalysis> =
             docs.iter().map(|d| (d.path.as_path(), *d)).collect();
+        self.finish(all, |p| by_path.get(p).copied())
+    }
+
+    /// Applies severities and suppressions, and sorts.
+    fn finish<'a>(
+        &self,
+        mut all: Vec<Finding>,
+        doc: impl Fn(&Path) -> Option<&'a DocumentAnalysis>,
+    ) -> Vec<Finding> {
         all.retain_mut(|f| {
             let Some(sev) = self.config.severity(f.rule) else {
                 return false;
             };
             f.severity = sev;
-            by_path
-                .get(f.path.as_path())
+            doc(f.path.as_path())
                 .is_none_or(|d| !d.suppressions.is_suppressed(f.rule, f.span.start))
         });
         all.sort_by(|a, b| {
@@ -128,17 +138,145 @@ impl Analyzer {
     }
 }
 
+/// What one conflict group yields for one document.
+#[derive(Debug, Default, Clone, PartialEq)]
+struct GroupPart {
+    conflicts: Vec<Finding>,
+    corroborations: Vec<Corroboration>,
+}
+
+/// Cross-document findings kept up to date over a changing set of documents (the
+/// language server). After an edit only the conflict groups the changed notes
+/// take part in are recomputed, and `update` names the notes whose findings may
+/// differ, so the rest need no work at all. `findings_for` gives exactly what
+/// `Analyzer::findings` over the same documents, in path order, gives for it.
+#[derive(Debug, Default)]
+pub struct FindingsIndex {
+    keys_by_doc: HashMap<PathBuf, Vec<Key>>,
+    /// Per group, the claims (indexes into `DocumentAnalysis::claims`) of each
+    /// document that takes part, in path order.
+    members: HashMap<Key, BTreeMap<PathBuf, Vec<usize>>>,
+    /// Per group, what it yields for each document that has something.
+    parts: HashMap<Key, HashMap<PathBuf, GroupPart>>,
+}
+
+impl FindingsIndex {
+    /// Takes in the documents whose analysis is new (`Some`) or gone (`None`);
+    /// `lookup` finds any current document. Returns the documents whose findings
+    /// may have changed: the changed ones, and those whose share of a recomputed
+    /// group differs from before.
+    pub fn update<'a>(
+        &mut self,
+        kb: &Kb,
+        changed: impl IntoIterator<Item = (PathBuf, Option<&'a DocumentAnalysis>)>,
+        lookup: impl Fn(&Path) -> Option<&'a DocumentAnalysis>,
+    ) -> HashSet<PathBuf> {
+        let mut keys: HashSet<Key> = HashSet::new();
+        let mut affected: HashSet<PathBuf> = HashSet::new();
+        for (path, doc) in changed {
+            if let Some(old) = self.keys_by_doc.remove(&path) {
+                for k in old {
+                    if let Some(m) = self.members.get_mut(&k) {
+                        m.remove(&path);
+                        if m.is_empty() {
+                            self.members.remove(&k);
+                        }
+                    }
+                    keys.insert(k);
+                }
+            }
+            if let Some(doc) = doc {
+                let mut mine: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+                for (i, c) in doc.claims.iter().enumerate() {
+                    if let Some(k) = rules::conflict::key_of(kb, c) {
+                        mine.entry(k).or_default().push(i);
+                    }
+                }
+                for (k, claims) in &mine {
+                    self.members
+                        .entry(*k)
+                        .or_default()
+                        .insert(path.clone(), claims.clone());
+                    keys.insert(*k);
+                }
+                self.keys_by_doc
+                    .insert(path.clone(), mine.into_keys().collect());
+            }
+            affected.insert(path);
+        }
+        let mut fresh: HashMap<Key, HashMap<PathBuf, GroupPart>> = HashMap::new();
+        let mut lines = rules::conflict::LineCache::default();
+        for &key in &keys {
+            // Sides in path order, whatever order the documents came in.
+            let claims: Vec<(&DocumentAnalysis, &crate::claims::Claim)> = self
+                .members
+                .get(&key)
+                .into_iter()
+                .flatten()
+                .filter_map(|(p, idx)| lookup(p).map(|d| (d, idx)))
+                .flat_map(|(d, idx)| idx.iter().filter_map(move |&i| Some((d, d.claims.get(i)?))))
+                .collect();
+            if claims.len() < 2 {
+                continue;
+            }
+            let outcome = rules::conflict::check_group(kb, key, &claims, &mut lines);
+            let parts = fresh.entry(key).or_default();
+            for f in outcome.findings {
+                parts.entry(f.path.clone()).or_default().conflicts.push(f);
+            }
+            for c in outcome.corroborations {
+                parts
+                    .entry(c.path.clone())
+                    .or_default()
+                    .corroborations
+                    .push(c);
+            }
+        }
+        for key in keys {
+            let old = self.parts.remove(&key).unwrap_or_default();
+            let new = fresh.remove(&key).unwrap_or_default();
+            for (path, part) in &old {
+                if new.get(path) != Some(part) {
+                    affected.insert(path.clone());
+                }
+            }
+            for path in new.keys() {
+                if !old.contains_key(path) {
+                    affected.insert(path.clone());
+                }
+            }
+            if !new.is_empty() {
+                self.parts.insert(key, new);
+            }
+        }
+        affected
+    }
+
+    /// The findings of one document, as `Analyzer::findings` would give them.
+    pub fn findings_for(&self, analyzer: &Analyzer, doc: &DocumentAnalysis) -> Vec<Finding> {
+        let mut all = doc.local_findings.clone();
+        let mut corroborations = Vec::new();
+        for key in self.keys_by_doc.get(&doc.path).into_iter().flatten() {
+            if let Some(part) = self.parts.get(key).and_then(|p| p.get(&doc.path)) {
+                all.extend(part.conflicts.iter().cloned());
+                corroborations.extend(part.corroborations.iter().cloned());
+            }
+        }
+        attach_corroborations(&mut all, corroborations);
+        analyzer.finish(all, |p| (p == doc.path).then_some(doc))
+    }
+}
+
 /// Points each LN001/LN003 finding at the notes that agree with the knowledge
 /// base on the same figure (`rules::conflict::Corroboration`).
-fn attach_corroborations(all: &mut [Finding], corroborations: Vec<rules::conflict::Corroboration>) {
+fn attach_corroborations(all: &mut [Finding], corroborations: Vec<Corroboration>) {
     if corroborations.is_empty() {
         return;
     }
-    let mut by_site: std::collections::HashMap<(PathBuf, usize, usize), Vec<rules::Related>> =
-        corroborations
-            .into_iter()
-            .map(|c| ((c.path, c.span.start, c.span.end), c.related))
-            .collect();
+    let mut by_site: HashMap<(PathBuf, usize, usize), Vec<rules::Related>> = corroborations
+        .into_iter()
+        .map(|c| ((c.path, c.span.start, c.span.end), c.related))
+        .collect();
     for f in all.iter_mut() {
         if !matches!(f.rule, rules::Rule::KbMismatch | rules::Rule::DateMismatch) {
             continue;
@@ -154,6 +292,63 @@ fn attach_corroborations(all: &mut [Finding], corroborations: Vec<rules::conflic
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The index, updated edit by edit, agrees with a full run after each edit.
+    #[test]
+    fn findings_index_matches_a_full_run_after_every_edit() {
+        let analyzer = Analyzer::new(Arc::new(Kb::embedded()), Config::default());
+        let texts = [
+            "GPT-4 据传训练了 13T tokens。\n\nGPT-2 的训练数据是 40GB。\n",
+            "GPT-4 据传训练了 10T tokens。\n",
+            "# GPT-2\n\n训练数据 45GB，上下文 1024。\n",
+            "GPT-4 was trained on 13T tokens.\n<!-- llmnotes-disable-next-line conflict -->\nGPT-4 saw 20T tokens.\n",
+            "LLamma-1 65B\n",
+            "",
+        ];
+        let mut docs: HashMap<PathBuf, DocumentAnalysis> = HashMap::new();
+        let mut index = FindingsIndex::default();
+        let (mut conflicts_seen, mut corroborated_seen) = (false, false);
+        // (note, text) edits: add notes, change them, empty one, remove one.
+        let mut edits: Vec<(usize, Option<usize>)> = (0..5).map(|i| (i, Some(i))).collect();
+        edits.extend([
+            (1, Some(0)),
+            (0, Some(1)),
+            (2, Some(5)),
+            (3, None),
+            (2, Some(2)),
+            (1, None),
+        ]);
+        for (note, text) in edits {
+            let path = PathBuf::from(format!("n{note}.md"));
+            match text {
+                Some(t) => {
+                    let d = analyzer.analyze(&path, Arc::from(texts[t]));
+                    docs.insert(path.clone(), d);
+                }
+                None => {
+                    docs.remove(&path);
+                }
+            }
+            let affected = index.update(&analyzer.kb, [(path.clone(), docs.get(&path))], |p| {
+                docs.get(p)
+            });
+            assert!(affected.contains(&path));
+            let mut sorted: Vec<&DocumentAnalysis> = docs.values().collect();
+            sorted.sort_by(|a, b| a.path.cmp(&b.path));
+            let full = analyzer.findings(&sorted);
+            let mut incremental: Vec<Finding> = Vec::new();
+            for d in &sorted {
+                incremental.extend(index.findings_for(&analyzer, d));
+            }
+            assert_eq!(incremental, full, "after editing {}", path.display());
+            conflicts_seen |= full.iter().any(|f| f.rule == rules::Rule::Conflict);
+            corroborated_seen |= full.iter().any(|f| {
+                f.rule == rules::Rule::KbMismatch && f.related.iter().any(|r| r.path != f.path)
+            });
+        }
+        // Both kinds of cross-note finding came and went along the way.
+        assert!(conflicts_seen && corroborated_seen);
+    }
 
     /// `LLMNOTES_DUMP=dir cargo test --lib dump -- --ignored --nocapture` prints the
     /// findings for every note in a folder: a development aid.

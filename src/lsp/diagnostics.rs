@@ -1,7 +1,9 @@
 //! Diagnostics for every note in the workspace, open or not. One run: bring every
-//! note's analysis up to date, compute all findings (cross-note conflicts
-//! included), convert, and publish only what changed since the last run, with
-//! empty lists for notes whose findings went away.
+//! note's analysis up to date, take the changed notes into the incremental
+//! cross-note index (`analysis::FindingsIndex`), and convert and publish only the
+//! notes whose findings may have changed, with empty lists for notes whose
+//! findings went away. A keystroke in one note costs that note and the notes that
+//! share a conflict group with it, not the workspace.
 
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -11,16 +13,23 @@ use std::sync::{Arc, Mutex};
 use tower_lsp_server::ls_types::{Diagnostic, Location, Uri};
 
 use super::convert::{self, path_uri};
-use super::state::{self, DocView, FindingsByPath, Scope, Snapshot, State};
+use super::state::{self, DocView, Scope, Snapshot, State};
+use crate::analysis::FindingsIndex;
 use crate::rules::{Finding, Rule};
 
-/// What was last sent to the client, per note.
+/// What was last sent to the client, per note, and the cross-note index it was
+/// computed from.
 #[derive(Default)]
 pub(crate) struct Published {
     by_path: HashMap<PathBuf, (Uri, Vec<Diagnostic>)>,
     /// Computed but not sent (a newer run was due): sent by the next run even if
     /// unchanged.
     unsent: HashSet<PathBuf>,
+    index: FindingsIndex,
+    /// The environment epoch the index was built in; `None`: rebuild it.
+    index_epoch: Option<u64>,
+    /// The generation of each note's analysis as the index last took it in.
+    taken: HashMap<PathBuf, u64>,
 }
 
 /// One publication.
@@ -46,50 +55,69 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
     let started = std::time::Instant::now();
     let snap = state::snapshot(state, Scope::All);
     let analysed = started.elapsed();
-    let views: Vec<&crate::analysis::DocumentAnalysis> =
-        snap.docs.values().map(|d| &d.analysis).collect();
-    let findings = match catch_unwind(AssertUnwindSafe(|| snap.env.analyzer.findings(&views))) {
-        Ok(f) => f,
+    let mut guard = published.lock().unwrap_or_else(|p| p.into_inner());
+    let published = &mut *guard;
+    let epoch = snap.env.epoch;
+    if published.index_epoch != Some(epoch) {
+        // Configuration or KB changed: every note is new to the index.
+        published.index = FindingsIndex::default();
+        published.taken.clear();
+        published.index_epoch = Some(epoch);
+    }
+    let mut changed = Vec::new();
+    for (path, view) in snap.docs.iter() {
+        if published.taken.get(path) != Some(&view.generation) {
+            published.taken.insert(path.clone(), view.generation);
+            changed.push((path.clone(), Some(&view.analysis)));
+        }
+    }
+    let gone: Vec<PathBuf> = published
+        .taken
+        .keys()
+        .filter(|p| !snap.docs.contains_key(*p))
+        .cloned()
+        .collect();
+    for path in &gone {
+        published.taken.remove(path);
+        changed.push((path.clone(), None));
+    }
+    let changed_count = changed.len();
+    let kb = snap.env.kb();
+    let index = &mut published.index;
+    let affected = match catch_unwind(AssertUnwindSafe(|| {
+        index.update(kb, changed, |p| snap.doc(p).map(|v| &v.analysis))
+    })) {
+        Ok(a) => a,
         Err(_) => {
             tracing::error!("computing findings panicked; keeping the previous diagnostics");
+            published.index_epoch = None;
             return Vec::new();
         }
     };
     let found = started.elapsed();
-    let mut by_path: HashMap<PathBuf, Vec<Finding>> = HashMap::new();
-    for f in findings {
-        by_path.entry(f.path.clone()).or_default().push(f);
-    }
+    let mut todo: Vec<PathBuf> = affected
+        .iter()
+        .chain(published.unsent.iter())
+        .filter(|p| snap.docs.contains_key(*p))
+        .cloned()
+        .collect();
+    todo.sort();
+    todo.dedup();
     let mut batch = Vec::new();
-    let mut published = published.lock().unwrap_or_else(|p| p.into_inner());
-    let mut seen = HashMap::new();
-    let previous = &snap.findings;
-    for (path, view) in snap.docs.iter() {
-        let list = by_path.remove(path).unwrap_or_default();
-        // Same text, same findings, same text on the other side of each related
-        // location: what was published still stands; skip the conversion.
-        let unchanged_findings = previous.epoch == snap.env.epoch
-            && previous
-                .by_path
-                .get(path)
-                .is_some_and(|(generation, old)| *generation == view.generation && *old == list)
-            && list.iter().all(|f| {
-                f.related.iter().take(MAX_RELATED).all(|r| {
-                    match (snap.doc(&r.path), previous.by_path.get(&r.path)) {
-                        (Some(other), Some((generation, _))) => other.generation == *generation,
-                        (None, None) => true,
-                        _ => false,
-                    }
-                })
-            });
-        let unsent = published.unsent.contains(path);
-        if unchanged_findings
-            && !unsent
-            && (list.is_empty() || published.by_path.contains_key(path))
-        {
-            seen.insert(path.clone(), (view.generation, list));
-            continue;
-        }
+    let mut fresh: Vec<(PathBuf, u64, Vec<Finding>)> = Vec::new();
+    for path in todo {
+        let view = &snap.docs[&path];
+        let list = match catch_unwind(AssertUnwindSafe(|| {
+            published
+                .index
+                .findings_for(&snap.env.analyzer, &view.analysis)
+        })) {
+            Ok(list) => list,
+            Err(_) => {
+                tracing::error!("findings for {} panicked; skipped", path.display());
+                continue;
+            }
+        };
         let diagnostics: Vec<Diagnostic> = list
             .iter()
             .map(|f| {
@@ -97,21 +125,21 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
                 convert::diagnostic(f, &view.at(), snap.encoding, related)
             })
             .collect();
-        seen.insert(path.clone(), (view.generation, list));
+        fresh.push((path.clone(), view.generation, list));
+        let unsent = published.unsent.remove(&path);
         let unchanged = published
             .by_path
-            .get(path)
+            .get(&path)
             .is_some_and(|(_, old)| *old == diagnostics);
-        let never_sent_and_empty = diagnostics.is_empty() && !published.by_path.contains_key(path);
+        let never_sent_and_empty = diagnostics.is_empty() && !published.by_path.contains_key(&path);
         if !unsent && (unchanged || never_sent_and_empty) {
             continue;
         }
-        published.unsent.remove(path);
         published
             .by_path
             .insert(path.clone(), (view.uri.clone(), diagnostics.clone()));
         batch.push(Publication {
-            path: path.clone(),
+            path,
             uri: view.uri.clone(),
             diagnostics,
             version: view.version,
@@ -124,12 +152,12 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
         .filter(|p| !snap.docs.contains_key(*p))
         .cloned()
         .collect();
-    for path in gone {
-        let unsent = published.unsent.remove(&path);
-        if let Some((uri, old)) = published.by_path.remove(&path) {
+    for path in &gone {
+        let unsent = published.unsent.remove(path);
+        if let Some((uri, old)) = published.by_path.remove(path) {
             if !old.is_empty() || unsent {
                 batch.push(Publication {
-                    path,
+                    path: path.clone(),
                     uri,
                     diagnostics: Vec::new(),
                     version: None,
@@ -137,17 +165,35 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
             }
         }
     }
-    drop(published);
+    published.unsent.retain(|p| snap.docs.contains_key(p));
+    drop(guard);
     // Open notes first: one edit can change the conflicts of thousands of notes,
     // and the note being edited should not wait behind them.
     batch.sort_by_key(|p| p.version.is_none());
-    state::lock(state).findings = Arc::new(FindingsByPath {
-        epoch: snap.env.epoch,
-        by_path: seen,
-    });
+    let (notes, docs) = (snap.docs.len(), Arc::clone(&snap.docs));
+    // The snapshot holds the previous findings: let go of it so they are updated
+    // in place, not copied.
+    drop(snap);
+    {
+        let mut st = state::lock(state);
+        let by = Arc::make_mut(&mut st.findings);
+        if by.epoch != epoch {
+            by.by_path.clear();
+            by.epoch = epoch;
+        }
+        for path in &gone {
+            by.by_path.remove(path);
+        }
+        by.by_path.retain(|p, _| docs.contains_key(p));
+        for (path, generation, list) in fresh {
+            by.by_path.insert(path, (generation, list));
+        }
+    }
     tracing::debug!(
-        "diagnostics run: {} notes, analysis {:?}, findings {:?}, total {:?}, {} to publish",
-        snap.docs.len(),
+        "diagnostics run: {} notes ({} changed, {} affected), analysis {:?}, index {:?}, total {:?}, {} to publish",
+        notes,
+        changed_count,
+        affected.len(),
         analysed,
         found - analysed,
         started.elapsed(),

@@ -92,7 +92,7 @@ pub(crate) struct ClientSupport {
 
 /// Findings from the latest diagnostics run, by note, with the generation of the
 /// text they were computed on.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct FindingsByPath {
     /// The environment epoch they were computed in.
     pub epoch: u64,
@@ -356,8 +356,22 @@ pub(crate) fn snapshot(state: &Mutex<State>, scope: Scope<'_>) -> Snapshot {
             // nothing better: it is still internally consistent.
             let current = doc.generation == view.generation && current_epoch == view.epoch;
             if current || doc.view.is_none() {
-                doc.view = Some(view);
-                st.views_cache = None;
+                let old = doc.view.replace(view.clone());
+                // Update the shared views and counts in place (copied only while
+                // a request still holds them), not rebuilt from every note.
+                if let Some((views, counts)) = st.views_cache.as_mut() {
+                    let counts = Arc::make_mut(counts);
+                    for m in old.iter().flat_map(|o| &o.analysis.mentions) {
+                        if let Some(n) = counts.get_mut(&m.model) {
+                            *n = n.saturating_sub(1);
+                        }
+                    }
+                    for m in &view.analysis.mentions {
+                        *counts.entry(m.model).or_default() += 1;
+                    }
+                    counts.retain(|_, n| *n > 0);
+                    Arc::make_mut(views).insert(view.path.clone(), view);
+                }
             }
         }
     }

@@ -116,88 +116,122 @@ pub struct Outcome {
     pub corroborations: Vec<Corroboration>,
 }
 
+/// A conflict group: claims about one model (and size) and one attribute.
+pub type Key = (ModelId, Option<usize>, Attribute);
+
+/// The group a claim is compared in, if any.
+pub fn key_of(kb: &Kb, claim: &Claim) -> Option<Key> {
+    let [(model, variant)] = claim.models[..] else {
+        return None; // shorthand lists speak for several models at once
+    };
+    interval(&claim.value)?;
+    if variant.is_none() && varies_by_variant(kb, model, claim.attribute) {
+        return None;
+    }
+    Some((model, variant, claim.attribute))
+}
+
+/// The cross-document pass over `docs`, group by group.
 pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Outcome {
-    type Key = (ModelId, Option<usize>, Attribute);
-    let mut groups: HashMap<Key, Vec<Side>> = HashMap::new();
+    let mut out = Outcome::default();
+    for (_, outcome) in check_groups(kb, docs, None) {
+        out.findings.extend(outcome.findings);
+        out.corroborations.extend(outcome.corroborations);
+    }
+    out
+}
+
+/// The outcome of each group with at least two sides, restricted to the groups in
+/// `only` when given. Sides are taken in the order of `docs`.
+pub fn check_groups(
+    kb: &Kb,
+    docs: &[&DocumentAnalysis],
+    only: Option<&std::collections::HashSet<Key>>,
+) -> Vec<(Key, Outcome)> {
+    let mut groups: HashMap<Key, Vec<(&DocumentAnalysis, &Claim)>> = HashMap::new();
     for doc in docs {
         for claim in &doc.claims {
-            let [(model, variant)] = claim.models[..] else {
-                continue; // shorthand lists speak for several models at once
+            let Some(key) = key_of(kb, claim) else {
+                continue;
             };
-            if interval(&claim.value).is_none() {
+            if only.is_some_and(|keys| !keys.contains(&key)) {
                 continue;
             }
-            if variant.is_none() && varies_by_variant(kb, model, claim.attribute) {
-                continue;
-            }
-            groups
-                .entry((model, variant, claim.attribute))
-                .or_default()
-                .push(Side {
-                    doc,
-                    claim,
-                    line: claim.line,
-                });
+            groups.entry(key).or_default().push((doc, claim));
         }
     }
-    let mut out = Outcome::default();
-    let mut line_indexes: HashMap<*const DocumentAnalysis, LineIndex> = HashMap::new();
+    let mut lines = LineCache::default();
     let mut keys: Vec<&Key> = groups.keys().collect();
     keys.sort();
-    for key in keys {
-        let sides = &groups[key];
-        if sides.len() < 2 {
+    keys.into_iter()
+        .filter(|k| groups[*k].len() >= 2)
+        .map(|k| (*k, check_group(kb, *k, &groups[k], &mut lines)))
+        .collect()
+}
+
+/// Line indexes of the documents a run has needed (for `file:line` in messages).
+#[derive(Default)]
+pub struct LineCache(HashMap<*const DocumentAnalysis, LineIndex>);
+
+/// One group: every claim about `key`, in the order given.
+pub fn check_group(
+    kb: &Kb,
+    key: Key,
+    claims: &[(&DocumentAnalysis, &Claim)],
+    lines: &mut LineCache,
+) -> Outcome {
+    let sides: Vec<Side> = claims
+        .iter()
+        .map(|(doc, claim)| Side {
+            doc,
+            claim,
+            line: claim.line,
+        })
+        .collect();
+    let mut out = Outcome::default();
+    let (model, variant, attr) = key;
+    let m = kb.model(model);
+    let facts = m.facts_for(attr, variant);
+    // Sides that claim the same interval form one cluster; clusters are
+    // compared once each, so a thousand notes repeating two figures cost two
+    // comparisons, not a million.
+    let mut clusters: Vec<(ClaimValue, Vec<&Side>)> = Vec::new();
+    for side in &sides {
+        match clusters
+            .iter_mut()
+            .find(|(v, _)| same_interval(v, &side.claim.value))
+        {
+            Some((_, members)) => members.push(side),
+            None => clusters.push((side.claim.value.clone(), vec![side])),
+        }
+    }
+    if !facts.is_empty() {
+        corroborate(&clusters, &facts, &mut out.corroborations);
+        return out;
+    }
+    for (ci, (value, members)) in clusters.iter().enumerate() {
+        let against: Vec<usize> = (0..clusters.len())
+            .filter(|&cj| {
+                if cj == ci {
+                    return false;
+                }
+                !compatible(value, &clusters[cj].0)
+            })
+            .collect();
+        if against.is_empty() {
             continue;
         }
-        let (model, variant, attr) = *key;
-        let m = kb.model(model);
-        let facts = m.facts_for(attr, variant);
-        // Sides that claim the same interval form one cluster; clusters are
-        // compared once each, so a thousand notes repeating two figures cost two
-        // comparisons, not a million.
-        let mut clusters: Vec<(ClaimValue, Vec<&Side>)> = Vec::new();
-        for side in sides {
-            match clusters
-                .iter_mut()
-                .find(|(v, _)| same_interval(v, &side.claim.value))
-            {
-                Some((_, members)) => members.push(side),
-                None => clusters.push((side.claim.value.clone(), vec![side])),
-            }
-        }
-        if !facts.is_empty() {
-            corroborate(&clusters, &facts, &mut out.corroborations);
-            continue;
-        }
-        for (ci, (value, members)) in clusters.iter().enumerate() {
-            let against: Vec<usize> = (0..clusters.len())
-                .filter(|&cj| {
-                    if cj == ci {
-                        return false;
-                    }
-                    !compatible(value, &clusters[cj].0)
-                })
+        for a in members {
+            let others: Vec<&Side> = against
+                .iter()
+                .flat_map(|&cj| clusters[cj].1.iter().copied())
+                .filter(|b| !same_line(a, b))
                 .collect();
-            if against.is_empty() {
+            if others.is_empty() {
                 continue;
             }
-            for a in members {
-                let others: Vec<&Side> = against
-                    .iter()
-                    .flat_map(|&cj| clusters[cj].1.iter().copied())
-                    .filter(|b| !same_line(a, b))
-                    .collect();
-                if others.is_empty() {
-                    continue;
-                }
-                out.findings.push(finding(
-                    kb,
-                    (model, variant, attr),
-                    a,
-                    &others,
-                    &mut line_indexes,
-                ));
-            }
+            out.findings
+                .push(finding(kb, (model, variant, attr), a, &others, lines));
         }
     }
     out
@@ -258,8 +292,9 @@ fn corroborate(
     }
 }
 
-fn line_of(b: &Side, line_indexes: &mut HashMap<*const DocumentAnalysis, LineIndex>) -> usize {
-    let idx = line_indexes
+fn line_of(b: &Side, lines: &mut LineCache) -> usize {
+    let idx = lines
+        .0
         .entry(std::ptr::from_ref(b.doc))
         .or_insert_with(|| LineIndex::new(&b.doc.text));
     idx.position(&b.doc.text, b.claim.span.start, Encoding::Chars)
@@ -274,13 +309,13 @@ fn finding(
     (model, variant, attr): (ModelId, Option<usize>, Attribute),
     a: &Side,
     others: &[&Side],
-    line_indexes: &mut HashMap<*const DocumentAnalysis, LineIndex>,
+    lines: &mut LineCache,
 ) -> Finding {
     let found = written(a.doc, &a.claim.span);
     let mut elsewhere = Vec::new();
     let mut related = Vec::new();
     for b in others.iter().take(MAX_LISTED) {
-        let line = line_of(b, line_indexes);
+        let line = line_of(b, lines);
         let value = written(b.doc, &b.claim.span);
         elsewhere.push(format!("{value} in {}:{}", b.doc.path.display(), line + 1));
         related.push(Related {
