@@ -29,7 +29,8 @@ use keywords::{
 pub enum ClaimValue {
     Number(Number),
     /// Smallest and largest variant (`7B-65B`).
-    Range(Number, Number),
+    /// Boxed: ranges are rare, and a claim is kept for every figure of every note.
+    Range(Box<Number>, Box<Number>),
     Date(Date),
 }
 
@@ -518,8 +519,8 @@ fn claim_value(text: &str, q: &Quantity, attr: Attribute) -> Option<ClaimValue> 
         QuantityKind::Range(a, b) => {
             let (left, right) = split_range_text(written);
             Some(ClaimValue::Range(
-                tighten(a, left, attr),
-                tighten(b, right, attr),
+                Box::new(tighten(a, left, attr)),
+                Box::new(tighten(b, right, attr)),
             ))
         }
         QuantityKind::Date(d) => Some(ClaimValue::Date(*d)),

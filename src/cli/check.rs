@@ -73,7 +73,7 @@ pub fn run(globals: &Globals, args: CheckArgs) -> CliResult {
     }
     let analyzer = Analyzer::new(ws.kb.clone(), ws.config.clone());
     let mut notes = inputs.notes;
-    let (mut docs, crashed) = analyze_all(&analyzer, &notes);
+    let (mut docs, crashed) = analyze_all(&analyzer, &notes, false);
     io_failed |= crashed;
     let mut findings = analyzer.findings(&docs.iter().collect::<Vec<_>>());
 
@@ -103,15 +103,22 @@ pub fn run(globals: &Globals, args: CheckArgs) -> CliResult {
             }
         }
         if changed {
-            let (new_docs, crashed) = analyze_all(&analyzer, &notes);
+            let (new_docs, crashed) = analyze_all(&analyzer, &notes, false);
             docs = new_docs;
             io_failed |= crashed;
             findings = analyzer.findings(&docs.iter().collect::<Vec<_>>());
         }
     }
 
+    // Only the notes a report points into need their text and line index.
+    let cited: std::collections::HashSet<&std::path::Path> = findings
+        .iter()
+        .flat_map(|f| {
+            std::iter::once(f.path.as_path()).chain(f.related.iter().map(|r| r.path.as_path()))
+        })
+        .collect();
     let mut sources = SourceMap::new();
-    for n in &notes {
+    for n in notes.iter().filter(|n| cited.contains(n.path.as_path())) {
         sources.add(n.path.clone(), n.text.clone());
     }
     sources.add_kb(&ws.kb_sources);
@@ -156,13 +163,27 @@ pub fn outcome(findings: &[Finding]) -> Outcome {
 
 /// Analyses every note in parallel. The core promises not to panic; if it does on
 /// one note, that note is reported and left out, the others are still checked.
-pub fn analyze_all(analyzer: &Analyzer, notes: &[Note]) -> (Vec<DocumentAnalysis>, bool) {
+///
+/// `keep_mentions`: findings need only the claims; `timeline` needs the mentions.
+pub fn analyze_all(
+    analyzer: &Analyzer,
+    notes: &[Note],
+    keep_mentions: bool,
+) -> (Vec<DocumentAnalysis>, bool) {
     let results: Vec<Result<DocumentAnalysis, PathBuf>> = notes
         .par_iter()
         .map(|n| {
             catch_unwind(AssertUnwindSafe(|| {
                 let mut doc = analyzer.analyze(&n.path, n.text.clone());
                 doc.compact();
+                if !keep_mentions {
+                    doc.mentions = Vec::new();
+                    // Local findings are made; only claims that can meet other
+                    // notes' claims are still needed.
+                    doc.claims
+                        .retain(|c| crate::rules::conflict::key_of(&analyzer.kb, c).is_some());
+                    doc.claims.shrink_to_fit();
+                }
                 doc
             }))
             .map_err(|_| n.path.clone())

@@ -10,12 +10,15 @@ use crate::cli::display_path;
 use crate::rules::Finding;
 
 pub fn render(out: &mut dyn Write, report: &Report) -> io::Result<()> {
-    let all: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| finding_json(report.sources, f))
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &all)?;
+    // One finding's tree at a time: a report can hold many thousands.
+    let mut ser = serde_json::Serializer::pretty(&mut *out);
+    serde::Serializer::collect_seq(
+        &mut ser,
+        report
+            .findings
+            .iter()
+            .map(|f| finding_json(report.sources, f)),
+    )?;
     writeln!(out)
 }
 
