@@ -769,8 +769,10 @@ fn settings_are_pulled_when_the_change_notification_carries_none() {
     assert!(f.c.shutdown_and_exit().success());
 }
 
+/// Regression: this failed 1 run in 3 when the clearing of the closed note was
+/// computed by a run that a newer change interrupted: the deferred publication
+/// of a note no longer in the workspace was dropped by the next run.
 #[test]
-#[ignore = "intermittent: 1 of 5 CI runs saw no diagnostics run after didClose (server log shows none); a refresh race to fix, see the stop note"]
 fn closing_a_note_outside_the_workspace_clears_its_diagnostics() {
     let mut f = fixture();
     let outside = tempfile::tempdir().unwrap();

@@ -5,7 +5,7 @@
 //! findings went away. A keystroke in one note costs that note and the notes that
 //! share a conflict group with it, not the workspace.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -24,7 +24,7 @@ pub(crate) struct Published {
     by_path: HashMap<PathBuf, (Uri, Vec<Diagnostic>)>,
     /// Computed but not sent (a newer run was due): sent by the next run even if
     /// unchanged.
-    unsent: HashSet<PathBuf>,
+    unsent: HashMap<PathBuf, Uri>,
     index: FindingsIndex,
     /// The environment epoch the index was built in; `None`: rebuild it.
     index_epoch: Option<u64>,
@@ -45,7 +45,7 @@ pub(crate) struct Publication {
 pub(crate) type Batch = Vec<Publication>;
 
 /// Marks publications of a run as not sent.
-pub(crate) fn defer(published: &Mutex<Published>, paths: Vec<PathBuf>) {
+pub(crate) fn defer(published: &Mutex<Published>, paths: Vec<(PathBuf, Uri)>) {
     let mut published = published.lock().unwrap_or_else(|p| p.into_inner());
     published.unsent.extend(paths);
 }
@@ -97,7 +97,7 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
     let found = started.elapsed();
     let mut todo: Vec<PathBuf> = affected
         .iter()
-        .chain(published.unsent.iter())
+        .chain(published.unsent.keys())
         .filter(|p| snap.docs.contains_key(*p))
         .cloned()
         .collect();
@@ -126,7 +126,7 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
             })
             .collect();
         fresh.push((path.clone(), view.generation, list));
-        let unsent = published.unsent.remove(&path);
+        let unsent = published.unsent.remove(&path).is_some();
         let unchanged = published
             .by_path
             .get(&path)
@@ -145,27 +145,32 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
             version: view.version,
         });
     }
-    // Notes that are gone (deleted, or closed and outside the workspace).
-    let gone: Vec<PathBuf> = published
+    // Notes that are gone (deleted, or closed and outside the workspace),
+    // including those whose clearing a previous run computed but did not send.
+    let mut gone: Vec<PathBuf> = published
         .by_path
         .keys()
+        .chain(published.unsent.keys())
         .filter(|p| !snap.docs.contains_key(*p))
         .cloned()
         .collect();
+    gone.sort();
+    gone.dedup();
     for path in &gone {
         let unsent = published.unsent.remove(path);
-        if let Some((uri, old)) = published.by_path.remove(path) {
-            if !old.is_empty() || unsent {
-                batch.push(Publication {
-                    path: path.clone(),
-                    uri,
-                    diagnostics: Vec::new(),
-                    version: None,
-                });
-            }
+        let old = published.by_path.remove(path);
+        let was_shown = old.as_ref().is_some_and(|(_, d)| !d.is_empty());
+        let uri = old.map(|(uri, _)| uri).or(unsent.clone());
+        if let (Some(uri), true) = (uri, was_shown || unsent.is_some()) {
+            batch.push(Publication {
+                path: path.clone(),
+                uri,
+                diagnostics: Vec::new(),
+                version: None,
+            });
         }
     }
-    published.unsent.retain(|p| snap.docs.contains_key(p));
+    published.unsent.retain(|p, _| snap.docs.contains_key(p));
     drop(guard);
     // Open notes first: one edit can change the conflicts of thousands of notes,
     // and the note being edited should not wait behind them.

@@ -21,8 +21,9 @@ use super::state::{self, ClientSupport, DocView, Scope, Snapshot, State};
 use super::workspace::{self, uri_path};
 use super::{actions, completion, convert, hints, hover, navigation};
 
-/// Delay between a change and the diagnostics run it triggers, so a burst of
-/// keystrokes costs one run.
+/// The quiet time after a diagnostics run before the next one starts: the first
+/// keystroke after a pause is answered at once, and a burst of keystrokes costs
+/// one run per `DEBOUNCE`, not one per key.
 const DEBOUNCE: Duration = Duration::from_millis(15);
 
 pub(crate) struct Inner {
@@ -150,10 +151,14 @@ pub struct DocumentText {
 }
 
 async fn refresh_loop(inner: Arc<Inner>) {
+    let mut last_run: Option<tokio::time::Instant> = None;
     loop {
         inner.refresh.notified().await;
-        tokio::time::sleep(DEBOUNCE).await;
+        if let Some(at) = last_run {
+            tokio::time::sleep_until(at + DEBOUNCE).await;
+        }
         publish_diagnostics(&inner).await;
+        last_run = Some(tokio::time::Instant::now());
     }
 }
 
@@ -178,11 +183,14 @@ async fn publish_diagnostics(inner: &Arc<Inner>) {
         // again, the rest (unopened notes) is left to the next run, which is
         // already due: it will send them if they still differ.
         if item.version.is_none() && inner.changes.load(Ordering::SeqCst) != changes_at_start {
-            let rest: Vec<PathBuf> = std::iter::once(item.path)
-                .chain(batch.map(|i| i.path))
+            let rest: Vec<(PathBuf, Uri)> = std::iter::once((item.path, item.uri))
+                .chain(batch.map(|i| (i.path, i.uri)))
                 .collect();
             tracing::debug!("{} publications deferred to the next run", rest.len());
             diagnostics::defer(&inner.published, rest);
+            // The change that interrupted us asked for a run; make sure one
+            // follows even if its request was consumed before this run started.
+            inner.refresh.notify_one();
             return;
         }
         inner
