@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use tower_lsp_server::ls_types::{Diagnostic, Location, Uri};
 
 use super::convert::{self, path_uri};
-use super::state::{self, DocView, Scope, Snapshot, State};
+use super::state::{self, DocView, Snapshot, State};
 use crate::analysis::FindingsIndex;
 use crate::rules::{Finding, Rule};
 
@@ -28,8 +28,6 @@ pub(crate) struct Published {
     index: FindingsIndex,
     /// The environment epoch the index was built in; `None`: rebuild it.
     index_epoch: Option<u64>,
-    /// The generation of each note's analysis as the index last took it in.
-    taken: HashMap<PathBuf, u64>,
 }
 
 /// One publication.
@@ -53,35 +51,30 @@ pub(crate) fn defer(published: &Mutex<Published>, paths: Vec<(PathBuf, Uri)>) {
 /// Computes the diagnostics that changed. Blocking: run in `spawn_blocking`.
 pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Batch {
     let started = std::time::Instant::now();
-    let snap = state::snapshot(state, Scope::All);
+    let (snap, mut dirty) = state::snapshot_for_diagnostics(state);
+    dirty.sort();
+    dirty.dedup();
     let analysed = started.elapsed();
     let mut guard = published.lock().unwrap_or_else(|p| p.into_inner());
     let published = &mut *guard;
     let epoch = snap.env.epoch;
-    if published.index_epoch != Some(epoch) {
-        // Configuration or KB changed: every note is new to the index.
-        published.index = FindingsIndex::default();
-        published.taken.clear();
-        published.index_epoch = Some(epoch);
-    }
-    let mut changed = Vec::new();
-    for (path, view) in snap.docs.iter() {
-        if published.taken.get(path) != Some(&view.generation) {
-            published.taken.insert(path.clone(), view.generation);
-            changed.push((path.clone(), Some(&view.analysis)));
-        }
-    }
-    let gone: Vec<PathBuf> = published
-        .taken
-        .keys()
-        .filter(|p| !snap.docs.contains_key(*p))
-        .cloned()
-        .collect();
-    for path in &gone {
-        published.taken.remove(path);
-        changed.push((path.clone(), None));
-    }
+    let changed: Vec<(PathBuf, Option<&crate::analysis::DocumentAnalysis>)> =
+        if published.index_epoch != Some(epoch) {
+            // First run, or the configuration or KB changed: every note is new.
+            published.index = FindingsIndex::default();
+            published.index_epoch = Some(epoch);
+            snap.docs
+                .iter()
+                .map(|(path, view)| (path.clone(), Some(&view.analysis)))
+                .collect()
+        } else {
+            dirty
+                .iter()
+                .map(|path| (path.clone(), snap.doc(path).map(|v| &v.analysis)))
+                .collect()
+        };
     let changed_count = changed.len();
+    let detected = started.elapsed();
     let kb = snap.env.kb();
     let index = &mut published.index;
     let affected = match catch_unwind(AssertUnwindSafe(|| {
@@ -147,9 +140,8 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
     }
     // Notes that are gone (deleted, or closed and outside the workspace),
     // including those whose clearing a previous run computed but did not send.
-    let mut gone: Vec<PathBuf> = published
-        .by_path
-        .keys()
+    let mut gone: Vec<PathBuf> = dirty
+        .iter()
         .chain(published.unsent.keys())
         .filter(|p| !snap.docs.contains_key(*p))
         .cloned()
@@ -175,7 +167,7 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
     // Open notes first: one edit can change the conflicts of thousands of notes,
     // and the note being edited should not wait behind them.
     batch.sort_by_key(|p| p.version.is_none());
-    let (notes, docs) = (snap.docs.len(), Arc::clone(&snap.docs));
+    let notes = snap.docs.len();
     // The snapshot holds the previous findings: let go of it so they are updated
     // in place, not copied.
     drop(snap);
@@ -189,18 +181,18 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
         for path in &gone {
             by.by_path.remove(path);
         }
-        by.by_path.retain(|p, _| docs.contains_key(p));
         for (path, generation, list) in fresh {
             by.by_path.insert(path, (generation, list));
         }
     }
     tracing::debug!(
-        "diagnostics run: {} notes ({} changed, {} affected), analysis {:?}, index {:?}, total {:?}, {} to publish",
+        "diagnostics run: {} notes ({} changed, {} affected), analysis {:?}, changes found {:?}, index {:?}, total {:?}, {} to publish",
         notes,
         changed_count,
         affected.len(),
         analysed,
-        found - analysed,
+        detected - analysed,
+        found - detected,
         started.elapsed(),
         batch.len()
     );

@@ -21,9 +21,11 @@ use super::state::{self, ClientSupport, DocView, Scope, Snapshot, State};
 use super::workspace::{self, uri_path};
 use super::{actions, completion, convert, hints, hover, navigation};
 
-/// The quiet time after a diagnostics run before the next one starts: the first
-/// keystroke after a pause is answered at once, and a burst of keystrokes costs
-/// one run per `DEBOUNCE`, not one per key.
+/// The longest quiet time after a diagnostics run before the next one starts.
+/// The first keystroke after a pause is answered at once; while the user types,
+/// the server rests as long as its last run took (at most this), so diagnostics
+/// take at most half the time and requests such as hover and completion are
+/// never starved, while changes that arrive in between share one run.
 const DEBOUNCE: Duration = Duration::from_millis(15);
 
 pub(crate) struct Inner {
@@ -151,14 +153,16 @@ pub struct DocumentText {
 }
 
 async fn refresh_loop(inner: Arc<Inner>) {
-    let mut last_run: Option<tokio::time::Instant> = None;
+    // When the last run ended, and how long it took.
+    let mut last_run: Option<(tokio::time::Instant, Duration)> = None;
     loop {
         inner.refresh.notified().await;
-        if let Some(at) = last_run {
-            tokio::time::sleep_until(at + DEBOUNCE).await;
+        if let Some((ended, took)) = last_run {
+            tokio::time::sleep_until(ended + took.min(DEBOUNCE)).await;
         }
+        let started = tokio::time::Instant::now();
         publish_diagnostics(&inner).await;
-        last_run = Some(tokio::time::Instant::now());
+        last_run = Some((tokio::time::Instant::now(), started.elapsed()));
     }
 }
 

@@ -113,6 +113,10 @@ pub(crate) struct State {
     /// every snapshot until a view changes, so a hover costs no copy of the
     /// workspace.
     views_cache: Option<(Arc<Views>, Arc<MentionCounts>)>,
+    /// Notes whose view changed or that were forgotten since the diagnostics run
+    /// last took them (`snapshot_for_diagnostics`): a run looks at these, not at
+    /// every note.
+    dirty: Vec<PathBuf>,
 }
 
 /// The analysed notes, by path.
@@ -134,6 +138,7 @@ impl State {
             docs: HashMap::new(),
             next_generation: 1,
             views_cache: None,
+            dirty: Vec::new(),
         }
     }
 
@@ -209,6 +214,7 @@ impl State {
             }
             None => {
                 self.views_cache = None;
+                self.dirty.push(path.to_path_buf());
                 self.docs.remove(path).is_some()
             }
         }
@@ -252,6 +258,7 @@ impl State {
             return false;
         }
         self.views_cache = None;
+        self.dirty.push(path.to_path_buf());
         self.docs.remove(path).is_some()
     }
 
@@ -311,6 +318,20 @@ pub(crate) fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
 /// Brings the documents in `scope` up to date and returns a snapshot of all of
 /// them. Blocking (runs the analysis): call from `spawn_blocking`.
 pub(crate) fn snapshot(state: &Mutex<State>, scope: Scope<'_>) -> Snapshot {
+    snapshot_and_dirty(state, scope, false).0
+}
+
+/// A snapshot of every note, and the notes that changed since the last call
+/// (taken under the same lock, so the snapshot reflects each of them).
+pub(crate) fn snapshot_for_diagnostics(state: &Mutex<State>) -> (Snapshot, Vec<PathBuf>) {
+    snapshot_and_dirty(state, Scope::All, true)
+}
+
+fn snapshot_and_dirty(
+    state: &Mutex<State>,
+    scope: Scope<'_>,
+    drain: bool,
+) -> (Snapshot, Vec<PathBuf>) {
     let (env, jobs) = {
         let mut st = lock(state);
         let env = st.env.clone();
@@ -357,6 +378,7 @@ pub(crate) fn snapshot(state: &Mutex<State>, scope: Scope<'_>) -> Snapshot {
             let current = doc.generation == view.generation && current_epoch == view.epoch;
             if current || doc.view.is_none() {
                 let old = doc.view.replace(view.clone());
+                st.dirty.push(view.path.clone());
                 // Update the shared views and counts in place (copied only while
                 // a request still holds them), not rebuilt from every note.
                 if let Some((views, counts)) = st.views_cache.as_mut() {
@@ -394,13 +416,19 @@ pub(crate) fn snapshot(state: &Mutex<State>, scope: Scope<'_>) -> Snapshot {
             cache
         }
     };
-    Snapshot {
+    let dirty = if drain {
+        std::mem::take(&mut st.dirty)
+    } else {
+        Vec::new()
+    };
+    let snap = Snapshot {
         env,
         encoding: st.encoding,
         docs,
         mention_counts,
         findings: st.findings.clone(),
-    }
+    };
+    (snap, dirty)
 }
 
 fn analyse(env: &Env, job: Job) -> DocView {
