@@ -154,8 +154,11 @@ struct GroupPart {
 pub struct FindingsIndex {
     keys_by_doc: HashMap<PathBuf, Vec<Key>>,
     /// Per group, the claims (indexes into `DocumentAnalysis::claims`) of each
-    /// document that takes part, in path order.
-    members: HashMap<Key, BTreeMap<PathBuf, Vec<usize>>>,
+    /// document that takes part, in path order, with the document's number.
+    members: HashMap<Key, BTreeMap<PathBuf, (usize, Vec<usize>)>>,
+    /// A number per document ever seen: an update looks each document up once,
+    /// however many groups it is in.
+    ids: HashMap<PathBuf, usize>,
     /// Per group, what it yields for each document that has something.
     parts: HashMap<Key, HashMap<PathBuf, GroupPart>>,
 }
@@ -186,6 +189,8 @@ impl FindingsIndex {
                 }
             }
             if let Some(doc) = doc {
+                let next = self.ids.len();
+                let id = *self.ids.entry(path.clone()).or_insert(next);
                 let mut mine: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
                 for (i, c) in doc.claims.iter().enumerate() {
                     if let Some(k) = rules::conflict::key_of(kb, c) {
@@ -196,7 +201,7 @@ impl FindingsIndex {
                     self.members
                         .entry(*k)
                         .or_default()
-                        .insert(path.clone(), claims.clone());
+                        .insert(path.clone(), (id, claims.clone()));
                     keys.insert(*k);
                 }
                 self.keys_by_doc
@@ -206,16 +211,16 @@ impl FindingsIndex {
         }
         let mut fresh: HashMap<Key, HashMap<PathBuf, GroupPart>> = HashMap::new();
         let mut lines = rules::conflict::LineCache::default();
+        let mut found: Vec<Option<Option<&'a DocumentAnalysis>>> = vec![None; self.ids.len()];
         for &key in &keys {
             // Sides in path order, whatever order the documents came in.
-            let claims: Vec<(&DocumentAnalysis, &crate::claims::Claim)> = self
-                .members
-                .get(&key)
-                .into_iter()
-                .flatten()
-                .filter_map(|(p, idx)| lookup(p).map(|d| (d, idx)))
-                .flat_map(|(d, idx)| idx.iter().filter_map(move |&i| Some((d, d.claims.get(i)?))))
-                .collect();
+            let mut claims: Vec<(&DocumentAnalysis, &crate::claims::Claim)> = Vec::new();
+            for (path, (id, idx)) in self.members.get(&key).into_iter().flatten() {
+                let doc = *found[*id].get_or_insert_with(|| lookup(path));
+                if let Some(d) = doc {
+                    claims.extend(idx.iter().filter_map(|&i| Some((d, d.claims.get(i)?))));
+                }
+            }
             if claims.len() < 2 {
                 continue;
             }
