@@ -105,10 +105,26 @@ impl Analyzer {
     /// between all of them, with configured severities and inline suppressions
     /// applied, sorted by path and position.
     pub fn findings(&self, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
-        let mut all: Vec<Finding> = docs
+        let local = docs
             .iter()
             .flat_map(|d| d.local_findings.iter().cloned())
             .collect();
+        self.with_cross(local, docs)
+    }
+
+    /// `findings`, for a caller done with the documents' local findings (the
+    /// CLI): they are moved out, not copied.
+    pub fn take_findings(&self, docs: &mut [DocumentAnalysis]) -> Vec<Finding> {
+        let local = docs
+            .iter_mut()
+            .flat_map(|d| std::mem::take(&mut d.local_findings))
+            .collect();
+        let refs: Vec<&DocumentAnalysis> = docs.iter().collect();
+        self.with_cross(local, &refs)
+    }
+
+    /// Local findings plus the cross-document pass, finished.
+    fn with_cross(&self, mut all: Vec<Finding>, docs: &[&DocumentAnalysis]) -> Vec<Finding> {
         let cross = rules::conflict::check(&self.kb, docs);
         all.extend(cross.findings);
         attach_corroborations(&mut all, cross.corroborations);

@@ -75,7 +75,7 @@ pub fn run(globals: &Globals, args: CheckArgs) -> CliResult {
     let mut notes = inputs.notes;
     let (mut docs, crashed) = analyze_all(&analyzer, &notes, false);
     io_failed |= crashed;
-    let mut findings = analyzer.findings(&docs.iter().collect::<Vec<_>>());
+    let mut findings = analyzer.take_findings(&mut docs);
 
     let mut fixed = 0;
     if args.fix {
@@ -106,11 +106,13 @@ pub fn run(globals: &Globals, args: CheckArgs) -> CliResult {
             let (new_docs, crashed) = analyze_all(&analyzer, &notes, false);
             docs = new_docs;
             io_failed |= crashed;
-            findings = analyzer.findings(&docs.iter().collect::<Vec<_>>());
+            findings = analyzer.take_findings(&mut docs);
         }
     }
 
-    // Only the notes a report points into need their text and line index.
+    // The analyses are done with; only the notes a report points into need
+    // their text and line index.
+    drop(docs);
     let cited: std::collections::HashSet<&std::path::Path> = findings
         .iter()
         .flat_map(|f| {
