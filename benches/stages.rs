@@ -66,7 +66,10 @@ fn heap_estimate(d: &DocumentAnalysis) -> [(&'static str, usize); 8] {
             "claims",
             d.claims
                 .iter()
-                .map(|c| c.models.capacity() * 16)
+                .map(|c| match &c.models {
+                    claims::Subjects::One(_) => 0,
+                    claims::Subjects::Many(m) => m.len() * size_of::<claims::SubjectModel>(),
+                })
                 .sum::<usize>()
                 + d.claims.capacity() * size_of::<claims::Claim>(),
         ),

@@ -48,7 +48,7 @@ pub(super) fn release_claims(
         used[qi] = true;
         out.push(Claim {
             span: quantities[qi].span.clone(),
-            models: vec![(m.model, m.variant)],
+            models: super::Subjects::One((m.model, m.variant)),
             mention: Some(m.span.clone()),
             attribute: Attribute::Released,
             value: ClaimValue::Date(date),

@@ -34,13 +34,52 @@ pub enum ClaimValue {
     Date(Date),
 }
 
+/// One subject of a claim: a model and, if the text names one, its variant.
+pub type SubjectModel = (ModelId, Option<usize>);
+
+/// A claim's subjects. Almost always one, kept inline: a claim is kept for
+/// every figure of every note, and a heap allocation each would cost more than
+/// the claim. Reads as a slice.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Subjects {
+    One(SubjectModel),
+    Many(Box<[SubjectModel]>),
+}
+
+impl From<Vec<SubjectModel>> for Subjects {
+    fn from(v: Vec<SubjectModel>) -> Subjects {
+        match v[..] {
+            [one] => Subjects::One(one),
+            _ => Subjects::Many(v.into_boxed_slice()),
+        }
+    }
+}
+
+impl std::ops::Deref for Subjects {
+    type Target = [SubjectModel];
+    fn deref(&self) -> &[SubjectModel] {
+        match self {
+            Subjects::One(s) => std::slice::from_ref(s),
+            Subjects::Many(v) => v,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Subjects {
+    type Item = &'a SubjectModel;
+    type IntoIter = std::slice::Iter<'a, SubjectModel>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claim {
     /// The quantity as written.
     pub span: Range<usize>,
     /// The subject: usually one model; several for a shorthand list (`GPT-1/2`),
     /// in which case the claim must fit at least one of them.
-    pub models: Vec<(ModelId, Option<usize>)>,
+    pub models: Subjects,
     /// The mention the model was taken from.
     pub mention: Option<Range<usize>>,
     pub attribute: Attribute,
@@ -94,7 +133,7 @@ pub fn extract(
             if models.iter().all(|(m, _)| kb.model(*m).is_checkable()) {
                 claims.push(Claim {
                     span: q.span.clone(),
-                    models,
+                    models: models.into(),
                     mention,
                     attribute,
                     value,

@@ -268,3 +268,18 @@ fn comparison_words_on_another_line_do_not_count() {
         ["gpt-2 training_bytes = 45GB", "gpt-3 params = 1750 亿参数"]
     );
 }
+
+#[test]
+fn subjects_read_as_the_list_they_were_built_from() {
+    use super::Subjects;
+    use crate::kb::ModelId;
+    let one = vec![(ModelId(3), Some(1))];
+    let s = Subjects::from(one.clone());
+    assert!(matches!(s, Subjects::One(_)));
+    assert_eq!(&s[..], &one[..]);
+    let two = vec![(ModelId(3), None), (ModelId(4), None)];
+    let s = Subjects::from(two.clone());
+    assert!(matches!(s, Subjects::Many(_)));
+    assert_eq!(s.iter().copied().collect::<Vec<_>>(), two);
+    assert!(Subjects::from(Vec::new()).is_empty());
+}
