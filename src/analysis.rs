@@ -11,7 +11,7 @@ use crate::kb::Kb;
 use crate::markdown::{self, Structure};
 use crate::mentions::{Mention, MentionMatcher};
 use crate::quantities::{self, Quantity};
-use crate::rules::conflict::{Corroboration, Key};
+use crate::rules::conflict::{Corroboration, Key, Side};
 use crate::rules::suppress::Suppressions;
 use crate::rules::{self, Finding};
 
@@ -42,6 +42,17 @@ impl DocumentAnalysis {
         self.structure = Structure::default();
         self.quantities = Vec::new();
         self.mentions.shrink_to_fit();
+        self.claims.shrink_to_fit();
+    }
+
+    /// `compact`, and more for a caller that only wants findings (the CLI's
+    /// `check`): the local findings are made, so the mentions go, and of the
+    /// claims only those the cross-document pass compares stay.
+    pub fn compact_for_findings(&mut self, kb: &Kb) {
+        self.compact();
+        self.mentions = Vec::new();
+        self.claims
+            .retain(|c| rules::conflict::key_of(kb, c).is_some());
         self.claims.shrink_to_fit();
     }
 }
@@ -230,17 +241,22 @@ impl FindingsIndex {
         let mut found: Vec<Option<Option<&'a DocumentAnalysis>>> = vec![None; self.ids.len()];
         for &key in &keys {
             // Sides in path order, whatever order the documents came in.
-            let mut claims: Vec<(&DocumentAnalysis, &crate::claims::Claim)> = Vec::new();
+            let mut sides: Vec<Side> = Vec::new();
             for (path, (id, idx)) in self.members.get(&key).into_iter().flatten() {
                 let doc = *found[*id].get_or_insert_with(|| lookup(path));
-                if let Some(d) = doc {
-                    claims.extend(idx.iter().filter_map(|&i| Some((d, d.claims.get(i)?))));
+                if let Some(doc) = doc {
+                    sides.extend(idx.iter().filter_map(|&i| {
+                        Some(Side {
+                            doc,
+                            claim: doc.claims.get(i)?,
+                        })
+                    }));
                 }
             }
-            if claims.len() < 2 {
+            if sides.len() < 2 {
                 continue;
             }
-            let outcome = rules::conflict::check_group(kb, key, &claims, &mut lines);
+            let outcome = rules::conflict::check_group(kb, key, &sides, &mut lines);
             let parts = fresh.entry(key).or_default();
             for f in outcome.findings {
                 parts.entry(f.path.clone()).or_default().conflicts.push(f);
@@ -294,18 +310,21 @@ fn attach_corroborations(all: &mut [Finding], corroborations: Vec<Corroboration>
     if corroborations.is_empty() {
         return;
     }
-    let mut by_site: HashMap<(PathBuf, usize, usize), Vec<rules::Related>> = corroborations
+    let (sites, mut related): (Vec<_>, Vec<_>) = corroborations
         .into_iter()
-        .map(|c| ((c.path, c.span.start, c.span.end), c.related))
+        .map(|c| ((c.path, c.span), c.related))
+        .unzip();
+    let by_site: HashMap<(&Path, usize, usize), usize> = sites
+        .iter()
+        .enumerate()
+        .map(|(i, (path, span))| ((path.as_path(), span.start, span.end), i))
         .collect();
     for f in all.iter_mut() {
         if !matches!(f.rule, rules::Rule::KbMismatch | rules::Rule::DateMismatch) {
             continue;
         }
-        // Owned key: one allocation per KB finding, only when there is something
-        // to attach.
-        if let Some(related) = by_site.remove(&(f.path.clone(), f.span.start, f.span.end)) {
-            f.related.extend(related);
+        if let Some(&i) = by_site.get(&(f.path.as_path(), f.span.start, f.span.end)) {
+            f.related.append(&mut related[i]);
         }
     }
 }

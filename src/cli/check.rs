@@ -73,7 +73,7 @@ pub fn run(globals: &Globals, args: CheckArgs) -> CliResult {
     }
     let analyzer = Analyzer::new(ws.kb.clone(), ws.config.clone());
     let mut notes = inputs.notes;
-    let (mut docs, crashed) = analyze_all(&analyzer, &notes, false);
+    let (mut docs, crashed) = analyze_all(&analyzer, &notes, true);
     io_failed |= crashed;
     let mut findings = analyzer.take_findings(&mut docs);
 
@@ -103,7 +103,7 @@ pub fn run(globals: &Globals, args: CheckArgs) -> CliResult {
             }
         }
         if changed {
-            let (new_docs, crashed) = analyze_all(&analyzer, &notes, false);
+            let (new_docs, crashed) = analyze_all(&analyzer, &notes, true);
             docs = new_docs;
             io_failed |= crashed;
             findings = analyzer.take_findings(&mut docs);
@@ -166,25 +166,22 @@ pub fn outcome(findings: &[Finding]) -> Outcome {
 /// Analyses every note in parallel. The core promises not to panic; if it does on
 /// one note, that note is reported and left out, the others are still checked.
 ///
-/// `keep_mentions`: findings need only the claims; `timeline` needs the mentions.
+/// `findings_only`: keep only what findings need (`check`); `timeline` wants
+/// the mentions too.
 pub fn analyze_all(
     analyzer: &Analyzer,
     notes: &[Note],
-    keep_mentions: bool,
+    findings_only: bool,
 ) -> (Vec<DocumentAnalysis>, bool) {
     let results: Vec<Result<DocumentAnalysis, PathBuf>> = notes
         .par_iter()
         .map(|n| {
             catch_unwind(AssertUnwindSafe(|| {
                 let mut doc = analyzer.analyze(&n.path, n.text.clone());
-                doc.compact();
-                if !keep_mentions {
-                    doc.mentions = Vec::new();
-                    // Local findings are made; only claims that can meet other
-                    // notes' claims are still needed.
-                    doc.claims
-                        .retain(|c| crate::rules::conflict::key_of(&analyzer.kb, c).is_some());
-                    doc.claims.shrink_to_fit();
+                if findings_only {
+                    doc.compact_for_findings(&analyzer.kb);
+                } else {
+                    doc.compact();
                 }
                 doc
             }))

@@ -40,7 +40,7 @@ pub fn run(globals: &Globals, args: TimelineArgs) -> CliResult {
         }
     }
     let analyzer = Analyzer::new(ws.kb.clone(), ws.config.clone());
-    let (docs, crashed) = analyze_all(&analyzer, &inputs.notes, true);
+    let (docs, crashed) = analyze_all(&analyzer, &inputs.notes, false);
     let mut counts: BTreeMap<ModelId, usize> = BTreeMap::new();
     for d in &docs {
         for m in &d.mentions {

@@ -162,7 +162,6 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
             });
         }
     }
-    published.unsent.retain(|p, _| snap.docs.contains_key(p));
     drop(guard);
     // Open notes first: one edit can change the conflicts of thousands of notes,
     // and the note being edited should not wait behind them.

@@ -383,15 +383,10 @@ fn snapshot_and_dirty(
                 // a request still holds them), not rebuilt from every note.
                 if let Some((views, counts)) = st.views_cache.as_mut() {
                     let counts = Arc::make_mut(counts);
-                    for m in old.iter().flat_map(|o| &o.analysis.mentions) {
-                        if let Some(n) = counts.get_mut(&m.model) {
-                            *n = n.saturating_sub(1);
-                        }
+                    if let Some(old) = &old {
+                        count_mentions(counts, old, false);
                     }
-                    for m in &view.analysis.mentions {
-                        *counts.entry(m.model).or_default() += 1;
-                    }
-                    counts.retain(|_, n| *n > 0);
+                    count_mentions(counts, &view, true);
                     Arc::make_mut(views).insert(view.path.clone(), view);
                 }
             }
@@ -407,9 +402,7 @@ fn snapshot_and_dirty(
                 .collect();
             let mut counts = MentionCounts::new();
             for view in docs.values() {
-                for m in &view.analysis.mentions {
-                    *counts.entry(m.model).or_default() += 1;
-                }
+                count_mentions(&mut counts, view, true);
             }
             let cache = (Arc::new(docs), Arc::new(counts));
             st.views_cache = Some(cache.clone());
@@ -429,6 +422,20 @@ fn snapshot_and_dirty(
         findings: st.findings.clone(),
     };
     (snap, dirty)
+}
+
+/// Adds a note's mentions to the workspace counts, or takes them away.
+fn count_mentions(counts: &mut MentionCounts, view: &DocView, add: bool) {
+    for m in &view.analysis.mentions {
+        if add {
+            *counts.entry(m.model).or_default() += 1;
+        } else if let Some(n) = counts.get_mut(&m.model) {
+            *n -= 1;
+            if *n == 0 {
+                counts.remove(&m.model);
+            }
+        }
+    }
 }
 
 fn analyse(env: &Env, job: Job) -> DocView {

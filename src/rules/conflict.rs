@@ -91,11 +91,11 @@ fn varies_by_variant(kb: &Kb, model: ModelId, attr: Attribute) -> bool {
     values.len() > 1 || (m.variants.len() > 1 && values.is_empty())
 }
 
-struct Side<'a> {
-    doc: &'a DocumentAnalysis,
-    claim: &'a Claim,
-    /// 0-based line of the claim.
-    line: usize,
+/// One claim in a conflict group, with the document it is in.
+#[derive(Clone, Copy)]
+pub struct Side<'a> {
+    pub doc: &'a DocumentAnalysis,
+    pub claim: &'a Claim,
 }
 
 /// Places elsewhere that agree with the knowledge base where a claim contradicts
@@ -134,30 +134,22 @@ pub fn key_of(kb: &Kb, claim: &Claim) -> Option<Key> {
 /// The cross-document pass over `docs`, group by group.
 pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Outcome {
     let mut out = Outcome::default();
-    for (_, outcome) in check_groups(kb, docs, None) {
+    for (_, outcome) in check_groups(kb, docs) {
         out.findings.extend(outcome.findings);
         out.corroborations.extend(outcome.corroborations);
     }
     out
 }
 
-/// The outcome of each group with at least two sides, restricted to the groups in
-/// `only` when given. Sides are taken in the order of `docs`.
-pub fn check_groups(
-    kb: &Kb,
-    docs: &[&DocumentAnalysis],
-    only: Option<&std::collections::HashSet<Key>>,
-) -> Vec<(Key, Outcome)> {
-    let mut groups: HashMap<Key, Vec<(&DocumentAnalysis, &Claim)>> = HashMap::new();
+/// The outcome of each group with at least two sides. Sides are taken in the
+/// order of `docs`.
+fn check_groups(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<(Key, Outcome)> {
+    let mut groups: HashMap<Key, Vec<Side>> = HashMap::new();
     for doc in docs {
         for claim in &doc.claims {
-            let Some(key) = key_of(kb, claim) else {
-                continue;
-            };
-            if only.is_some_and(|keys| !keys.contains(&key)) {
-                continue;
+            if let Some(key) = key_of(kb, claim) {
+                groups.entry(key).or_default().push(Side { doc, claim });
             }
-            groups.entry(key).or_default().push((doc, claim));
         }
     }
     let mut lines = LineCache::default();
@@ -174,20 +166,7 @@ pub fn check_groups(
 pub struct LineCache(HashMap<*const DocumentAnalysis, LineIndex>);
 
 /// One group: every claim about `key`, in the order given.
-pub fn check_group(
-    kb: &Kb,
-    key: Key,
-    claims: &[(&DocumentAnalysis, &Claim)],
-    lines: &mut LineCache,
-) -> Outcome {
-    let sides: Vec<Side> = claims
-        .iter()
-        .map(|(doc, claim)| Side {
-            doc,
-            claim,
-            line: claim.line,
-        })
-        .collect();
+pub fn check_group(kb: &Kb, key: Key, sides: &[Side], lines: &mut LineCache) -> Outcome {
     let mut out = Outcome::default();
     let (model, variant, attr) = key;
     let m = kb.model(model);
@@ -196,7 +175,7 @@ pub fn check_group(
     // compared once each, so a thousand notes repeating two figures cost two
     // comparisons, not a million.
     let mut clusters: Vec<(ClaimValue, Vec<&Side>)> = Vec::new();
-    for side in &sides {
+    for side in sides {
         match clusters
             .iter_mut()
             .find(|(v, _)| same_interval(v, &side.claim.value))
@@ -364,7 +343,7 @@ fn same_interval(a: &ClaimValue, b: &ClaimValue) -> bool {
 /// Two values on one line are usually two different things (before and after
 /// filtering, a training and a validation split), not a contradiction.
 fn same_line(a: &Side, b: &Side) -> bool {
-    std::ptr::eq(a.doc, b.doc) && a.line == b.line
+    std::ptr::eq(a.doc, b.doc) && a.claim.line == b.claim.line
 }
 
 fn written(doc: &DocumentAnalysis, span: &Range<usize>) -> String {
