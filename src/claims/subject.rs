@@ -42,13 +42,12 @@ impl<'a> Subjects<'a> {
     ) -> Subjects<'a> {
         // Generic names (Transformer), bare family names (`Qwen` where Qwen2,
         // Qwen3... exist) and comparison points never carry a number.
-        let families = versioned_stems(kb);
         let role = mentions
             .iter()
             .map(|m| {
                 if kb.model(m.model).generic || is_reference(masked, m) {
                     Role::Ignore
-                } else if is_bare_family(masked, m, &families) || unknown_size_after(masked, m) {
+                } else if is_bare_family(kb, masked, m) || unknown_size_after(masked, m) {
                     Role::Block
                 } else {
                     Role::Subject
@@ -318,28 +317,20 @@ fn ceil_char(s: &str, mut i: usize) -> usize {
 }
 
 /// Stems (`qwen`, `llama`, `gemma`) that some KB name continues with a version.
-fn versioned_stems(kb: &Kb) -> std::collections::HashSet<String> {
-    let mut out = std::collections::HashSet::new();
-    for m in kb.models() {
-        for name in std::iter::once(&m.name).chain(m.aliases.iter()) {
-            let f = crate::kb::fold(name);
-            let stem: String = f.chars().take_while(|c| c.is_ascii_lowercase()).collect();
-            if !stem.is_empty() && f[stem.len()..].starts_with(|c: char| c.is_ascii_digit()) {
-                out.insert(stem);
-            }
-        }
-    }
-    out
-}
-
 /// A mention written as a bare family name (`Qwen`, `Llama`), which notes use for
 /// the whole family as often as for its first model.
-fn is_bare_family(masked: &str, m: &Mention, families: &std::collections::HashSet<String>) -> bool {
+fn is_bare_family(kb: &Kb, masked: &str, m: &Mention) -> bool {
     let Some(written) = masked.get(m.span.clone()) else {
         return false;
     };
-    let folded = crate::kb::fold(written);
-    folded.chars().all(|c| c.is_ascii_lowercase()) && families.contains(&folded)
+    // Only letters and separators can fold to a stem; most mentions have digits.
+    if !written
+        .chars()
+        .all(|c| c.is_ascii_alphabetic() || crate::kb::is_fold_separator(c))
+    {
+        return false;
+    }
+    kb.is_versioned_stem(&crate::kb::fold(written))
 }
 
 /// `StarCoder-13B` where the KB knows no 13B StarCoder: a size the KB would have

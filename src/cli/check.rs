@@ -120,9 +120,13 @@ pub fn run(globals: &Globals, args: CheckArgs) -> CliResult {
         })
         .collect();
     let mut sources = SourceMap::new();
-    for n in notes.iter().filter(|n| cited.contains(n.path.as_path())) {
-        sources.add(n.path.clone(), n.text.clone());
-    }
+    sources.add_all(
+        notes
+            .iter()
+            .filter(|n| cited.contains(n.path.as_path()))
+            .map(|n| (n.path.clone(), n.text.clone()))
+            .collect(),
+    );
     sources.add_kb(&ws.kb_sources);
     let report = Report {
         findings: &findings,
@@ -132,7 +136,13 @@ pub fn run(globals: &Globals, args: CheckArgs) -> CliResult {
     };
     {
         // One write per 64 KiB, not per line: reports can run to many megabytes.
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout());
+        // JSON escapes control characters, so JSON and SARIF skip the stream that
+        // strips colour codes (it would scan every byte for nothing).
+        let raw: Box<dyn Write> = match args.format {
+            Format::Json | Format::Sarif => Box::new(std::io::stdout().lock()),
+            Format::Human | Format::Github => Box::new(stdout()),
+        };
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, raw);
         match args.format {
             Format::Human if args.statistics => {
                 output::human::render_statistics(&mut out, &report)?

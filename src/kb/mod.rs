@@ -285,6 +285,9 @@ pub struct Kb {
     models: Vec<KbModel>,
     by_id: HashMap<String, ModelId>,
     pub ambiguous: Vec<AmbiguousAlias>,
+    /// Folded letter stems that some name continues with a version digit
+    /// (`qwen` of `Qwen2`), computed once: every note asks.
+    versioned_stems: std::collections::HashSet<String>,
 }
 
 impl Kb {
@@ -349,12 +352,34 @@ impl Kb {
             .enumerate()
             .map(|(i, m)| (m.id.clone(), ModelId(i as u32)))
             .collect();
+        let versioned_stems = versioned_stems(&models);
         Kb {
             models,
             by_id,
             ambiguous,
+            versioned_stems,
         }
     }
+
+    /// Whether `folded` (all lower-case letters) is the stem of a versioned name:
+    /// a bare family name such as `qwen` or `llama`.
+    pub fn is_versioned_stem(&self, folded: &str) -> bool {
+        self.versioned_stems.contains(folded)
+    }
+}
+
+fn versioned_stems(models: &[KbModel]) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    for m in models {
+        for name in std::iter::once(&m.name).chain(m.aliases.iter()) {
+            let f = fold(name);
+            let stem: String = f.chars().take_while(|c| c.is_ascii_lowercase()).collect();
+            if !stem.is_empty() && f[stem.len()..].starts_with(|c: char| c.is_ascii_digit()) {
+                out.insert(stem);
+            }
+        }
+    }
+    out
 }
 
 /// The KB files compiled into the binary, in path order.

@@ -91,7 +91,7 @@ mod tests {
 
         let text = "数据: 45GB\n";
         let mut sources = SourceMap::new();
-        sources.add(PathBuf::from("notes/a,b.md"), Arc::from(text));
+        sources.add_all(vec![(PathBuf::from("notes/a,b.md"), Arc::from(text))]);
         let mut f = Finding::new(
             Rule::KbMismatch,
             PathBuf::from("notes/a,b.md"),

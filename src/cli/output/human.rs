@@ -344,8 +344,10 @@ mod render_tests {
         let text = "# GPT-2\n\n- GPT2（2019）：训练数据 45GB\n";
         let other = "GPT-2: 40GB\n";
         let mut sources = SourceMap::new();
-        sources.add(PathBuf::from("a.md"), Arc::from(text));
-        sources.add(PathBuf::from("b.md"), Arc::from(other));
+        sources.add_all(vec![
+            (PathBuf::from("a.md"), Arc::from(text)),
+            (PathBuf::from("b.md"), Arc::from(other)),
+        ]);
         let start = text.find("45GB").unwrap();
         let mut f = Finding::new(
             Rule::KbMismatch,

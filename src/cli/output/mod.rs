@@ -59,9 +59,17 @@ impl SourceMap {
         SourceMap::default()
     }
 
-    pub fn add(&mut self, path: PathBuf, text: Arc<str>) {
-        let index = LineIndex::new(&text);
-        self.files.insert(path, SourceText { text, index });
+    /// Adds notes, their line indexes built in parallel.
+    pub fn add_all(&mut self, notes: Vec<(PathBuf, Arc<str>)>) {
+        use rayon::prelude::*;
+        let indexed: Vec<(PathBuf, SourceText)> = notes
+            .into_par_iter()
+            .map(|(path, text)| {
+                let index = LineIndex::new(&text);
+                (path, SourceText { text, index })
+            })
+            .collect();
+        self.files.extend(indexed);
     }
 
     /// Adds the embedded KB files and the workspace ones, under the paths the core
