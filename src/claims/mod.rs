@@ -143,13 +143,15 @@ pub fn extract(
         }
     }
     claims.sort_by_key(|c| c.span.start);
-    if !claims.is_empty() {
-        let lines = crate::text::LineIndex::new(text);
-        for c in &mut claims {
-            c.line = lines
-                .position(text, c.span.start, crate::text::Encoding::Utf8)
-                .0;
-        }
+    // Line numbers by counting newlines between consecutive claims: no index of
+    // the whole text for a handful of lookups.
+    let bytes = text.as_bytes();
+    let (mut line, mut at) = (0, 0);
+    for c in &mut claims {
+        let start = c.span.start.min(bytes.len()).max(at);
+        line += bytes[at..start].iter().filter(|&&b| b == b'\n').count();
+        at = start;
+        c.line = line;
     }
     claims
 }

@@ -10,67 +10,118 @@ const MAX_SEPARATOR_RUN: usize = 3;
 
 pub struct Folded {
     pub bytes: Vec<u8>,
-    /// `map[i]` is the original byte offset of folded byte `i`; one extra entry
-    /// at the end maps the folded length to the original length.
-    map: Vec<u32>,
+    /// Where folding dropped bytes: from folded offset `.0` on, the original
+    /// offset is the folded one plus `.1`. Sorted, one entry per dropped run: a
+    /// dense map would cost four bytes per byte of text.
+    shifts: Vec<(u32, u32)>,
+    /// Length of the original text.
+    len: usize,
 }
 
 impl Folded {
     pub fn new(text: &str) -> Folded {
-        let mut bytes = Vec::with_capacity(text.len());
-        let mut map = Vec::with_capacity(text.len() + 1);
         let src = text.as_bytes();
+        let mut bytes = Vec::with_capacity(src.len());
+        let mut shifts: Vec<(u32, u32)> = Vec::new();
         let mut i = 0;
         while i < src.len() {
             let b = src[i];
             if b < 0x80 {
-                if is_fold_separator(b as char) {
-                    let run_end = src[i..]
+                if !is_ascii_separator(b) {
+                    // A run of kept ASCII bytes, lower-cased in one go.
+                    let run = src[i..]
                         .iter()
-                        .position(|&c| !(c < 0x80 && is_fold_separator(c as char)))
+                        .position(|&c| c >= 0x80 || is_ascii_separator(c))
                         .map_or(src.len(), |p| i + p);
-                    if run_end - i > MAX_SEPARATOR_RUN {
-                        // Keep one space as a barrier.
-                        bytes.push(b' ');
-                        map.push(i as u32);
-                    }
-                    i = run_end;
+                    bytes.extend(src[i..run].iter().map(u8::to_ascii_lowercase));
+                    i = run;
                     continue;
                 }
-                bytes.push(b.to_ascii_lowercase());
-                map.push(i as u32);
-                i += 1;
+                let run_end = src[i..]
+                    .iter()
+                    .position(|&c| !is_ascii_separator(c))
+                    .map_or(src.len(), |p| i + p);
+                if run_end - i > MAX_SEPARATOR_RUN {
+                    // Keep one space as a barrier.
+                    bytes.push(b' ');
+                    i += 1;
+                }
+                drop_until(&mut shifts, bytes.len(), i, run_end);
+                i = run_end;
             } else {
                 // Copy a whole UTF-8 sequence; non-breaking space and dashes are
-                // separators too.
-                // `i` is always on a character boundary here.
-                let ch = text[i..].chars().next().unwrap_or(' ');
-                let end = i + ch.len_utf8();
+                // separators too. `i` is always on a character boundary here.
+                let end = i + utf8_len(b);
+                let end = end.min(src.len());
+                let ch = text
+                    .get(i..end)
+                    .and_then(|c| c.chars().next())
+                    .unwrap_or(' ');
                 if is_fold_separator(ch) {
-                    i = end;
-                    continue;
-                }
-                for (k, &c) in src[i..end].iter().enumerate() {
-                    bytes.push(c);
-                    map.push((i + k) as u32);
+                    drop_until(&mut shifts, bytes.len(), i, end);
+                } else {
+                    bytes.extend_from_slice(&src[i..end]);
                 }
                 i = end;
             }
         }
-        map.push(src.len() as u32);
-        Folded { bytes, map }
+        Folded {
+            bytes,
+            shifts,
+            len: src.len(),
+        }
+    }
+
+    /// Original byte offset of folded byte `f` (`f` < folded length).
+    fn original_of(&self, f: usize) -> usize {
+        let k = self.shifts.partition_point(|&(at, _)| at as usize <= f);
+        let shift = if k == 0 {
+            0
+        } else {
+            self.shifts[k - 1].1 as usize
+        };
+        f + shift
     }
 
     /// Original byte range of a folded range.
     pub fn original(&self, start: usize, end: usize) -> std::ops::Range<usize> {
-        let s = self.map[start] as usize;
+        let s = if start >= self.bytes.len() {
+            self.len
+        } else {
+            self.original_of(start)
+        };
         // The end is just past the last folded byte's original byte.
         let e = if end == 0 {
             s
         } else {
-            self.map[end - 1] as usize + 1
+            self.original_of(end - 1) + 1
         };
         s..e
+    }
+}
+
+fn is_ascii_separator(b: u8) -> bool {
+    matches!(b, b' ' | b'-' | b'_')
+}
+
+/// Length of the UTF-8 sequence a leading byte starts.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        _ => 2,
+    }
+}
+
+/// Records that original bytes `from..to` were dropped before folded offset
+/// `at`: from `at` on, original offsets run `to - at` ahead.
+fn drop_until(shifts: &mut Vec<(u32, u32)>, at: usize, from: usize, to: usize) {
+    if to > from {
+        let entry = (at as u32, (to - at) as u32);
+        match shifts.last_mut() {
+            Some(last) if last.0 == entry.0 => *last = entry,
+            _ => shifts.push(entry),
+        }
     }
 }
 
@@ -90,6 +141,64 @@ mod tests {
         let q = s.find("qwen").unwrap();
         let r = f.original(q, s.len());
         assert_eq!(&text[r], "Qwen1.5 - MoE - A2.7B");
+    }
+
+    /// A dense map built byte by byte, the way folding is defined: (folded
+    /// bytes, original offset of each).
+    fn dense(text: &str) -> (Vec<u8>, Vec<usize>) {
+        let (mut bytes, mut map) = (Vec::new(), Vec::new());
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut k = 0;
+        while k < chars.len() {
+            let (i, c) = chars[k];
+            if is_fold_separator(c) && c.is_ascii() {
+                let n = chars[k..]
+                    .iter()
+                    .take_while(|(_, c)| c.is_ascii() && is_fold_separator(*c))
+                    .count();
+                // Only runs of ASCII separators longer than the limit leave a barrier.
+                if n > MAX_SEPARATOR_RUN {
+                    bytes.push(b' ');
+                    map.push(i);
+                }
+                k += n;
+                continue;
+            }
+            if is_fold_separator(c) {
+                k += 1;
+                continue;
+            }
+            for (j, b) in c.to_string().to_ascii_lowercase().bytes().enumerate() {
+                bytes.push(b);
+                map.push(i + j);
+            }
+            k += 1;
+        }
+        (bytes, map)
+    }
+
+    /// The sparse map agrees with the dense definition on every byte.
+    #[test]
+    fn maps_every_folded_byte_back() {
+        for text in [
+            "GPT 2",
+            "  a - b_c   d",
+            "a\u{00a0}b\u{2011}c—d",
+            "与 GPT-2 和\u{2013}Qwen    2 ",
+            "x -\u{00a0}- y     z",
+            "----\u{00a0}a\u{00a0}----b",
+            "----",
+            "",
+        ] {
+            let f = Folded::new(text);
+            let (bytes, map) = dense(text);
+            assert_eq!(f.bytes, bytes, "{text:?}");
+            for (k, &o) in map.iter().enumerate() {
+                let end = if k + 1 < map.len() { map[k] + 1 } else { o + 1 };
+                assert_eq!(f.original(k, k + 1), o..end, "{text:?} byte {k}");
+            }
+            assert_eq!(f.original(f.bytes.len(), f.bytes.len()).start, text.len());
+        }
     }
 
     #[test]

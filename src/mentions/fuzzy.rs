@@ -69,7 +69,16 @@ impl Stems {
             return Some(s.clone());
         }
         let mut found: Vec<&String> = Vec::new();
-        for d in one_deletions(stem).chain(std::iter::once(stem.to_string())) {
+        let mut d = String::with_capacity(stem.len());
+        // Each one-deletion of `stem` (ASCII), then `stem` itself.
+        for i in (0..=stem.len()).rev() {
+            d.clear();
+            if i < stem.len() {
+                d.push_str(&stem[..i]);
+                d.push_str(&stem[i + 1..]);
+            } else {
+                d.push_str(stem);
+            }
             for k in self.deletes.get(&d).into_iter().flatten() {
                 if !found.contains(&k) && damerau_is_one(stem, k) {
                     found.push(k);
@@ -124,6 +133,8 @@ struct Token {
     version: Option<Range<usize>>,
 }
 
+/// Every name-like token, in order. Callers check `valid_boundaries` last: it is
+/// the dearest test and most tokens fail a cheaper one first.
 fn tokens(text: &str) -> impl Iterator<Item = Token> + '_ {
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -158,14 +169,11 @@ fn tokens(text: &str) -> impl Iterator<Item = Token> + '_ {
                 end = j;
             }
             i = end.max(start + 1);
-            let span = start..end;
-            if valid_boundaries(text, &span) {
-                return Some(Token {
-                    span,
-                    letters,
-                    version,
-                });
-            }
+            return Some(Token {
+                span: start..end,
+                letters,
+                version,
+            });
         }
         None
     })
@@ -184,21 +192,22 @@ pub(super) fn find(matcher: &MentionMatcher, text: &str, mentions: &[Mention]) -
     let mut stem = String::new();
     for t in tokens(text) {
         let letters = &text[t.letters.clone()];
-        if letters.len() < 4 || overlaps(mentions, &t.span) {
-            continue;
-        }
-        stem.clear();
-        stem.push_str(letters);
-        stem.make_ascii_lowercase();
-        if matcher.fuzzy.known.contains(&stem) {
+        if letters.len() < 4 {
             continue;
         }
         let uppercase = letters.bytes().filter(|b| b.is_ascii_uppercase()).count();
+        // Most words have no version and one capital at most: decided without
+        // a lookup unless the lower-cased stem is a listed misspelling.
+        let shaped = t.version.is_some() || (letters.len() >= 5 && uppercase >= 2);
+        stem.clear();
+        stem.push_str(letters);
+        stem.make_ascii_lowercase();
         let listed = matcher.fuzzy.listed.contains_key(&stem);
-        let plausible = listed
-            || (t.version.is_some() && letters.len() >= 4)
-            || (letters.len() >= 5 && uppercase >= 2);
-        if !plausible {
+        if !(listed || shaped)
+            || matcher.fuzzy.known.contains(&stem)
+            || overlaps(mentions, &t.span)
+            || !valid_boundaries(text, &t.span)
+        {
             continue;
         }
         let Some(right) = matcher.fuzzy.correct(&stem) else {
@@ -258,8 +267,14 @@ pub(super) fn unknown(
             continue;
         };
         let letters = &text[t.letters.clone()];
+        if letters.len() < 3 {
+            continue;
+        }
         let stem = letters.to_ascii_lowercase();
-        if stem.len() < 3 || !matcher.fuzzy.known.contains(&stem) || overlaps(mentions, &t.span) {
+        if !matcher.fuzzy.known.contains(&stem)
+            || overlaps(mentions, &t.span)
+            || !valid_boundaries(text, &t.span)
+        {
             continue;
         }
         let v = &text[version];

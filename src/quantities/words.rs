@@ -88,9 +88,14 @@ const COUNTERS: &[(&str, Unit)] = &[
 ];
 
 fn unit_word_at(b: &[u8], j: usize) -> Option<(Unit, usize)> {
+    let first = b.get(j)?.to_ascii_lowercase();
     let mut best: Option<(Unit, usize)> = None;
     for (pat, unit) in UNITS {
         let p = pat.as_bytes();
+        // Runs after every number: most entries fail on their first byte.
+        if p[0].to_ascii_lowercase() != first {
+            continue;
+        }
         let ok = if p[0].is_ascii_alphabetic() {
             at_ci(b, j, p) && !word_at(b, j + p.len())
         } else {
