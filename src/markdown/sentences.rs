@@ -92,8 +92,9 @@ pub(super) fn split_block(masked: &str, block: &Block, forced: &[usize], out: &m
             heading: block.heading,
         });
     };
-    let mut it = s.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
+    let next_char = |at: usize| s.get(at..).and_then(|r| r.chars().next());
+    let mut i = 0;
+    while i < bytes.len() {
         while let Some(&f) = forced.peek() {
             if f > i {
                 break;
@@ -106,27 +107,33 @@ pub(super) fn split_block(masked: &str, block: &Block, forced: &[usize], out: &m
                 numbering = true;
             }
         }
+        let b = bytes[i];
+        // Hot path: ASCII that neither breaks nor ends a sentence.
+        if b < 0x80 && !matches!(b, b'\n' | b'\r' | b'.' | b'!' | b'?' | b';') {
+            has_word |= b.is_ascii_alphanumeric();
+            numbering &= b.is_ascii_digit() || char::from(b).is_whitespace();
+            i += 1;
+            continue;
+        }
+        let Some(c) = next_char(i) else { break };
+        let next = i + c.len_utf8();
         if c == '\n' || c == '\r' {
             emit(start, i, has_word);
             start = i + 1;
             has_word = false;
             numbering = true;
         } else if is_cjk_terminator(c) || is_ascii_terminator(c) {
-            let mut end = i + c.len_utf8();
+            let mut end = next;
             let mut cjk = is_cjk_terminator(c);
-            while let Some(&(j, d)) = it.peek() {
+            while let Some(d) = next_char(end) {
                 if is_cjk_terminator(d) || is_ascii_terminator(d) || is_closer(d) {
                     cjk |= is_cjk_terminator(d);
-                    end = j + d.len_utf8();
-                    it.next();
+                    end += d.len_utf8();
                 } else {
                     break;
                 }
             }
-            let at_break = match it.peek() {
-                None => true,
-                Some(&(_, d)) => d.is_whitespace(),
-            };
+            let at_break = next_char(end).is_none_or(char::is_whitespace);
             let keep_going = !cjk
                 && c == '.'
                 && end == i + 1
@@ -139,6 +146,8 @@ pub(super) fn split_block(masked: &str, block: &Block, forced: &[usize], out: &m
             } else if c != '.' || end != i + 1 {
                 numbering = false;
             }
+            i = end;
+            continue;
         } else {
             if !has_word && c.is_alphanumeric() {
                 has_word = true;
@@ -147,6 +156,7 @@ pub(super) fn split_block(masked: &str, block: &Block, forced: &[usize], out: &m
                 numbering = false;
             }
         }
+        i = next;
     }
     emit(start, s.len(), has_word);
 }

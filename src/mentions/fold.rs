@@ -26,17 +26,17 @@ impl Folded {
         let mut i = 0;
         while i < src.len() {
             let b = src[i];
-            if b < 0x80 {
-                if !is_ascii_separator(b) {
-                    // A run of kept ASCII bytes, lower-cased in one go.
-                    let run = src[i..]
-                        .iter()
-                        .position(|&c| c >= 0x80 || is_ascii_separator(c))
-                        .map_or(src.len(), |p| i + p);
-                    bytes.extend(src[i..run].iter().map(u8::to_ascii_lowercase));
-                    i = run;
-                    continue;
-                }
+            if !may_separate(b) {
+                // A run of kept bytes (ASCII lower-cased, the rest as is). It
+                // stops only before ASCII or at lead bytes, so on a character
+                // boundary.
+                let run = src[i..]
+                    .iter()
+                    .position(|&c| may_separate(c))
+                    .map_or(src.len(), |p| i + p);
+                bytes.extend(src[i..run].iter().map(u8::to_ascii_lowercase));
+                i = run;
+            } else if b < 0x80 {
                 let run_end = src[i..]
                     .iter()
                     .position(|&c| !is_ascii_separator(c))
@@ -49,10 +49,8 @@ impl Folded {
                 drop_until(&mut shifts, bytes.len(), i, run_end);
                 i = run_end;
             } else {
-                // Copy a whole UTF-8 sequence; non-breaking space and dashes are
-                // separators too. `i` is always on a character boundary here.
-                let end = i + utf8_len(b);
-                let end = end.min(src.len());
+                // A character that may be a non-breaking space or a dash.
+                let end = (i + utf8_len(b)).min(src.len());
                 let ch = text
                     .get(i..end)
                     .and_then(|c| c.chars().next())
@@ -98,6 +96,12 @@ impl Folded {
         };
         s..e
     }
+}
+
+/// Whether a character starting with byte `b` can be a separator: an ASCII one,
+/// or the lead byte of U+00A0 (0xC2) or of U+2010..U+2013 (0xE2).
+fn may_separate(b: u8) -> bool {
+    is_ascii_separator(b) || b == 0xC2 || b == 0xE2
 }
 
 fn is_ascii_separator(b: u8) -> bool {
@@ -198,6 +202,18 @@ mod tests {
                 assert_eq!(f.original(k, k + 1), o..end, "{text:?} byte {k}");
             }
             assert_eq!(f.original(f.bytes.len(), f.bytes.len()).start, text.len());
+        }
+    }
+
+    /// The fast path skips characters by lead byte: every separator must start
+    /// with a byte `may_separate` accepts.
+    #[test]
+    fn every_separator_starts_with_a_byte_that_may_separate() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if is_fold_separator(c) {
+                let mut buf = [0; 4];
+                assert!(may_separate(c.encode_utf8(&mut buf).as_bytes()[0]), "{c:?}");
+            }
         }
     }
 
