@@ -150,19 +150,34 @@ pub fn rewrite_number(
         return None;
     }
     let mult = n.value / shown;
-    let new = if attr == Attribute::Context
-        && (mult - 1.0).abs() < EPS
-        && kb_value >= 4096.0
-        && kb_value % 1024.0 == 0.0
-    {
-        format!("{}K", kb_value / 1024.0)
-    } else if attr == Attribute::Context && (mult - 1000.0).abs() < EPS && kb_value % 1024.0 == 0.0
-    {
-        trim(kb_value / 1024.0)
+    let is_context = attr == Attribute::Context;
+    let new = if is_context && (mult - 1.0).abs() < EPS && kb_value >= 4096.0 {
+        // A plain count of tokens (`1321`) reads better as thousands.
+        match thousands(kb_value) {
+            Some(k) => format!("{k}K"),
+            None => trim(kb_value),
+        }
+    } else if is_context && (mult - 1000.0).abs() < EPS {
+        // `K` in a context length: decimal when the KB value is a round
+        // thousand (128,000 → 128K), binary when it is a power-of-two size
+        // (32,768 → 32K), decimal otherwise.
+        thousands(kb_value).unwrap_or_else(|| trim(kb_value / 1000.0))
     } else {
         trim(kb_value / mult)
     };
     Some((start, start + digits.len(), new))
+}
+
+/// A context length in thousands of tokens, decimal before binary:
+/// 128,000 → `128`, 131,072 → `128`, 32,768 → `32`; `None` for other values.
+fn thousands(tokens: f64) -> Option<String> {
+    if tokens % 1000.0 == 0.0 {
+        Some(trim(tokens / 1000.0))
+    } else if tokens % 1024.0 == 0.0 {
+        Some(trim(tokens / 1024.0))
+    } else {
+        None
+    }
 }
 
 fn trim(v: f64) -> String {
@@ -261,5 +276,56 @@ pub fn sizes_agree(value: &ClaimValue, values: &[f64]) -> bool {
                 && values.iter().any(|v| number_accepts(b, *v))
         }
         ClaimValue::Date(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quantities::{scan, QuantityKind};
+
+    /// The fix text for `written` when the KB says `kb`: the note's own
+    /// digits replaced, magnitude and unit kept.
+    fn fix(written: &str, attr: Attribute, kb: f64) -> Option<String> {
+        let q = scan(written).into_iter().next()?;
+        let QuantityKind::Number(n) = q.kind else {
+            return None;
+        };
+        let (s, e, new) = rewrite_number(written, &n, attr, kb)?;
+        let mut out = written.to_string();
+        out.replace_range(s..e, &new);
+        Some(out)
+    }
+
+    #[test]
+    fn rewrites_keep_the_notes_unit_and_prefer_round_thousands() {
+        use Attribute::*;
+        let cases: &[(&str, Attribute, f64, &str)] = &[
+            // Context in K: decimal thousands first, binary sizes second.
+            ("250K", Context, 128_000.0, "128K"),
+            ("64K", Context, 131_072.0, "128K"),
+            ("16K", Context, 32_768.0, "32K"),
+            ("8k", Context, 4_096.0, "4k"),
+            ("100K", Context, 200_000.0, "200K"),
+            ("100K", Context, 100_500.0, "100.5K"),
+            // A plain token count becomes thousands when it is round.
+            ("1321", Context, 131_072.0, "128K"),
+            ("1321", Context, 128_000.0, "128K"),
+            ("1321", Context, 8_192.0, "8K"),
+            ("1321", Context, 1_024.0, "1024"),
+            ("1321", Context, 100_500.0, "100500"),
+            // Other attributes scale by the written magnitude.
+            ("45GB", TrainingBytes, 40e9, "40GB"),
+            ("70B", Params, 67e9, "67B"),
+            ("1750 亿", Params, 1.75e11, "1750 亿"),
+            ("15 亿", Params, 1.558e9, "15.58 亿"),
+        ];
+        for &(written, attr, kb, want) in cases {
+            assert_eq!(
+                fix(written, attr, kb).as_deref(),
+                Some(want),
+                "{written} with KB {kb}"
+            );
+        }
     }
 }
