@@ -2,6 +2,7 @@
 //! over a set of them (conflicts need more than one document).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -172,28 +173,65 @@ struct GroupPart {
     corroborations: Vec<Corroboration>,
 }
 
+/// One document's share of a conflict group.
+#[derive(Debug)]
+struct Member {
+    /// The document's number in `FindingsIndex::ids`.
+    id: usize,
+    /// Its claims in the group (indexes into `DocumentAnalysis::claims`).
+    claims: Vec<usize>,
+    /// What the group's outcome reads of each of those claims, positions aside.
+    sides: Vec<SideSig>,
+    /// Where each of them is.
+    spans: Vec<Range<usize>>,
+}
+
+/// Everything `rules::conflict::check_group` reads of a side but its span: two
+/// members with equal signatures yield the same outcome up to their positions.
+#[derive(Debug, PartialEq)]
+struct SideSig {
+    value: claims::ClaimValue,
+    line: usize,
+    written: Box<str>,
+}
+
+/// A document's old and new claim positions in one group.
+type SpanMap = (PathBuf, Vec<(Range<usize>, Range<usize>)>);
+
+/// How the last `FindingsIndex::update` brought each group it touched up to date.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct UpdateStats {
+    /// Groups whose outcome was computed again.
+    pub recomputed: usize,
+    /// Groups where the changed notes only moved: the old outcome, positions
+    /// moved with them.
+    pub moved: usize,
+}
+
 /// Cross-document findings kept up to date over a changing set of documents (the
 /// language server). After an edit only the conflict groups the changed notes
-/// take part in are recomputed, and `update` names the notes whose findings may
-/// differ, so the rest need no work at all. `findings_for` gives exactly what
-/// `Analyzer::findings` over the same documents, in path order, gives for it.
+/// take part in are recomputed (or, where a note's figures in a group are the
+/// same and only their positions moved, the old outcome is moved with them), and
+/// `update` names the notes whose findings may differ, so the rest need no work
+/// at all. `findings_for` gives exactly what `Analyzer::findings` over the same
+/// documents, in path order, gives for it.
 #[derive(Debug, Default)]
 pub struct FindingsIndex {
     keys_by_doc: HashMap<PathBuf, Vec<Key>>,
-    /// Per group, the claims (indexes into `DocumentAnalysis::claims`) of each
-    /// document that takes part, in path order, with the document's number.
-    members: HashMap<Key, BTreeMap<PathBuf, (usize, Vec<usize>)>>,
+    /// Per group, each document that takes part, in path order.
+    members: HashMap<Key, BTreeMap<PathBuf, Member>>,
     /// A number per document ever seen: an update looks each document up once,
     /// however many groups it is in.
     ids: HashMap<PathBuf, usize>,
     /// Per group, what it yields for each document that has something.
     parts: HashMap<Key, HashMap<PathBuf, GroupPart>>,
+    stats: UpdateStats,
 }
 
 impl FindingsIndex {
     /// Takes in the documents whose analysis is new (`Some`) or gone (`None`);
     /// `lookup` finds any current document. Returns the documents whose findings
-    /// may have changed: the changed ones, and those whose share of a recomputed
+    /// may have changed: the changed ones, and those whose share of a touched
     /// group differs from before.
     pub fn update<'a>(
         &mut self,
@@ -201,51 +239,97 @@ impl FindingsIndex {
         changed: impl IntoIterator<Item = (PathBuf, Option<&'a DocumentAnalysis>)>,
         lookup: impl Fn(&Path) -> Option<&'a DocumentAnalysis>,
     ) -> HashSet<PathBuf> {
-        let mut keys: HashSet<Key> = HashSet::new();
+        let mut recompute: HashSet<Key> = HashSet::new();
+        let mut moves: HashMap<Key, Vec<SpanMap>> = HashMap::new();
         let mut affected: HashSet<PathBuf> = HashSet::new();
         for (path, doc) in changed {
-            if let Some(old) = self.keys_by_doc.remove(&path) {
-                for k in old {
-                    if let Some(m) = self.members.get_mut(&k) {
-                        m.remove(&path);
-                        if m.is_empty() {
-                            self.members.remove(&k);
-                        }
+            let mut old: HashMap<Key, Member> = HashMap::new();
+            for k in self.keys_by_doc.remove(&path).unwrap_or_default() {
+                if let Some(m) = self.members.get_mut(&k) {
+                    if let Some(member) = m.remove(&path) {
+                        old.insert(k, member);
                     }
-                    keys.insert(k);
+                    if m.is_empty() {
+                        self.members.remove(&k);
+                    }
                 }
             }
             if let Some(doc) = doc {
                 let next = self.ids.len();
                 let id = *self.ids.entry(path.clone()).or_insert(next);
-                let mut mine: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+                let mut mine: BTreeMap<Key, Member> = BTreeMap::new();
                 for (i, c) in doc.claims.iter().enumerate() {
                     if let Some(k) = rules::conflict::key_of(kb, c) {
-                        mine.entry(k).or_default().push(i);
+                        let m = mine.entry(k).or_insert_with(|| Member {
+                            id,
+                            claims: Vec::new(),
+                            sides: Vec::new(),
+                            spans: Vec::new(),
+                        });
+                        m.claims.push(i);
+                        m.sides.push(SideSig {
+                            value: c.value.clone(),
+                            line: c.line,
+                            written: rules::conflict::written(doc, &c.span).into(),
+                        });
+                        m.spans.push(c.span.clone());
                     }
                 }
-                for (k, claims) in &mine {
+                let mut keys = Vec::with_capacity(mine.len());
+                for (k, member) in mine {
+                    match old.remove(&k) {
+                        Some(was) if was.sides == member.sides => {
+                            let map = was.spans.into_iter().zip(member.spans.iter().cloned());
+                            moves
+                                .entry(k)
+                                .or_default()
+                                .push((path.clone(), map.collect()));
+                        }
+                        _ => {
+                            recompute.insert(k);
+                        }
+                    }
                     self.members
-                        .entry(*k)
+                        .entry(k)
                         .or_default()
-                        .insert(path.clone(), (id, claims.clone()));
-                    keys.insert(*k);
+                        .insert(path.clone(), member);
+                    keys.push(k);
                 }
-                self.keys_by_doc
-                    .insert(path.clone(), mine.into_keys().collect());
+                self.keys_by_doc.insert(path.clone(), keys);
             }
+            // Groups the document left (all of them, when it is gone).
+            recompute.extend(old.into_keys());
             affected.insert(path);
         }
+        // A group another changed note really changed is recomputed whole.
         let mut fresh: HashMap<Key, HashMap<PathBuf, GroupPart>> = HashMap::new();
+        let mut moved = 0;
+        for (key, maps) in &moves {
+            if recompute.contains(key) {
+                continue;
+            }
+            match self.parts.get(key).map(|p| moved_parts(p, maps)) {
+                None => {}
+                Some(Some(parts)) => {
+                    fresh.insert(*key, parts);
+                }
+                // A position the maps do not know: play safe.
+                Some(None) => {
+                    recompute.insert(*key);
+                    continue;
+                }
+            }
+            moved += 1;
+        }
         let mut lines = rules::conflict::LineCache::default();
         let mut found: Vec<Option<Option<&'a DocumentAnalysis>>> = vec![None; self.ids.len()];
-        for &key in &keys {
+        for &key in &recompute {
             // Sides in path order, whatever order the documents came in.
             let mut sides: Vec<Side> = Vec::new();
-            for (path, (id, idx)) in self.members.get(&key).into_iter().flatten() {
-                let doc = *found[*id].get_or_insert_with(|| lookup(path));
+            for (path, member) in self.members.get(&key).into_iter().flatten() {
+                let doc = *found[member.id].get_or_insert_with(|| lookup(path));
                 if let Some(doc) = doc {
-                    sides.extend(idx.iter().filter_map(|&i| {
+                    sides.extend(member.claims.iter().filter_map(|&i| {
                         Some(Side {
                             doc,
                             claim: doc.claims.get(i)?,
@@ -269,7 +353,15 @@ impl FindingsIndex {
                     .push(c);
             }
         }
-        for key in keys {
+        self.stats = UpdateStats {
+            recomputed: recompute.len(),
+            moved,
+        };
+        let touched = recompute
+            .into_iter()
+            .chain(moves.into_keys())
+            .collect::<HashSet<Key>>();
+        for key in touched {
             let old = self.parts.remove(&key).unwrap_or_default();
             let new = fresh.remove(&key).unwrap_or_default();
             for (path, part) in &old {
@@ -289,6 +381,11 @@ impl FindingsIndex {
         affected
     }
 
+    /// How the last `update` did its work.
+    pub fn last_update(&self) -> UpdateStats {
+        self.stats
+    }
+
     /// The findings of one document, as `Analyzer::findings` would give them.
     pub fn findings_for(&self, analyzer: &Analyzer, doc: &DocumentAnalysis) -> Vec<Finding> {
         let mut all = doc.local_findings.clone();
@@ -302,6 +399,37 @@ impl FindingsIndex {
         attach_corroborations(&mut all, corroborations);
         analyzer.finish(all, |p| (p == doc.path).then_some(doc))
     }
+}
+
+/// A group's old outcome with the positions of the notes that moved moved too;
+/// `None` when it names a position of theirs the maps do not hold.
+fn moved_parts(
+    parts: &HashMap<PathBuf, GroupPart>,
+    maps: &[SpanMap],
+) -> Option<HashMap<PathBuf, GroupPart>> {
+    let moved = |path: &Path, span: &mut Range<usize>| -> Option<()> {
+        if let Some((_, map)) = maps.iter().find(|(p, _)| p == path) {
+            let (_, new) = map.iter().find(|(old, _)| old == span)?;
+            *span = new.clone();
+        }
+        Some(())
+    };
+    let mut out = parts.clone();
+    for part in out.values_mut() {
+        for f in &mut part.conflicts {
+            moved(&f.path, &mut f.span)?;
+            for r in &mut f.related {
+                moved(&r.path, &mut r.span)?;
+            }
+        }
+        for c in &mut part.corroborations {
+            moved(&c.path, &mut c.span)?;
+            for r in &mut c.related {
+                moved(&r.path, &mut r.span)?;
+            }
+        }
+    }
+    Some(out)
 }
 
 /// Points each LN001/LN003 finding at the notes that agree with the knowledge
@@ -344,10 +472,16 @@ mod tests {
             "GPT-4 was trained on 13T tokens.\n<!-- llmnotes-disable-next-line conflict -->\nGPT-4 saw 20T tokens.\n",
             "LLamma-1 65B\n",
             "",
+            // Note 0 again, its figures moved along the same lines, then one
+            // line down (the line is in the messages: no longer a mere move).
+            "补充：GPT-4 据传训练了 13T tokens。\n\nGPT-2 的训练数据是 40GB。\n",
+            "\nGPT-4 据传训练了 13T tokens。\n\nGPT-2 的训练数据是 40GB。\n",
+            // Note 2 with its figures moved and a new line after them.
+            "# GPT-2\n\n训练数据 45GB，上下文 1024。\n\nGPT-2 很有名。\n",
         ];
         let mut docs: HashMap<PathBuf, DocumentAnalysis> = HashMap::new();
         let mut index = FindingsIndex::default();
-        let (mut conflicts_seen, mut corroborated_seen) = (false, false);
+        let (mut conflicts_seen, mut corroborated_seen, mut moves_seen) = (false, false, 0);
         // (note, text) edits: add notes, change them, empty one, remove one.
         let mut edits: Vec<(usize, Option<usize>)> = (0..5).map(|i| (i, Some(i))).collect();
         edits.extend([
@@ -357,6 +491,17 @@ mod tests {
             (3, None),
             (2, Some(2)),
             (1, None),
+            // Moves: within a line, across lines, of a note others point to
+            // (note 1 disagrees with note 0 on GPT-4, which the KB cannot settle).
+            (1, Some(1)),
+            (0, Some(0)),
+            (4, Some(0)),
+            (0, Some(6)),
+            (4, Some(6)),
+            (0, Some(7)),
+            (2, Some(8)),
+            (2, Some(2)),
+            (0, Some(0)),
         ]);
         for (note, text) in edits {
             let path = PathBuf::from(format!("n{note}.md"));
@@ -373,6 +518,7 @@ mod tests {
                 docs.get(p)
             });
             assert!(affected.contains(&path));
+            moves_seen += index.last_update().moved;
             let mut sorted: Vec<&DocumentAnalysis> = docs.values().collect();
             sorted.sort_by(|a, b| a.path.cmp(&b.path));
             let full = analyzer.findings(&sorted);
@@ -386,8 +532,10 @@ mod tests {
                 f.rule == rules::Rule::KbMismatch && f.related.iter().any(|r| r.path != f.path)
             });
         }
-        // Both kinds of cross-note finding came and went along the way.
+        // Both kinds of cross-note finding came and went along the way, and
+        // some edits only moved figures.
         assert!(conflicts_seen && corroborated_seen);
+        assert!(moves_seen >= 3, "{moves_seen} moves");
     }
 
     /// `LLMNOTES_DUMP=dir cargo test --lib dump -- --ignored --nocapture` prints the

@@ -88,6 +88,7 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
         }
     };
     let found = started.elapsed();
+    let groups = index.last_update();
     let mut todo: Vec<PathBuf> = affected
         .iter()
         .chain(published.unsent.keys())
@@ -185,13 +186,15 @@ pub(crate) fn compute(state: &Mutex<State>, published: &Mutex<Published>) -> Bat
         }
     }
     tracing::debug!(
-        "diagnostics run: {} notes ({} changed, {} affected), analysis {:?}, changes found {:?}, index {:?}, total {:?}, {} to publish",
+        "diagnostics run: {} notes ({} changed, {} affected), analysis {:?}, changes found {:?}, index {:?} ({} groups recomputed, {} moved), total {:?}, {} to publish",
         notes,
         changed_count,
         affected.len(),
         analysed,
         detected - analysed,
         found - detected,
+        groups.recomputed,
+        groups.moved,
         started.elapsed(),
         batch.len()
     );

@@ -22,10 +22,11 @@ use super::workspace::{self, uri_path};
 use super::{actions, completion, convert, hints, hover, navigation};
 
 /// The longest quiet time after a diagnostics run before the next one starts.
-/// The first keystroke after a pause is answered at once; while the user types,
-/// the server rests as long as its last run took (at most this), so diagnostics
-/// take at most half the time and requests such as hover and completion are
-/// never starved, while changes that arrive in between share one run.
+/// A change that finds the server idle is answered at once; when changes
+/// overtake a run (the user types faster than a run takes), the server rests as
+/// long as that run took (at most this) before the next, so diagnostics take at
+/// most half the time, requests such as hover and completion are never starved,
+/// and the changes that arrive in between share one run.
 const DEBOUNCE: Duration = Duration::from_millis(15);
 
 pub(crate) struct Inner {
@@ -153,16 +154,18 @@ pub struct DocumentText {
 }
 
 async fn refresh_loop(inner: Arc<Inner>) {
-    // When the last run ended, and how long it took.
-    let mut last_run: Option<(tokio::time::Instant, Duration)> = None;
+    // When the last run ended and how long it took, if changes overtook it.
+    let mut overtaken: Option<(tokio::time::Instant, Duration)> = None;
     loop {
         inner.refresh.notified().await;
-        if let Some((ended, took)) = last_run {
+        if let Some((ended, took)) = overtaken {
             tokio::time::sleep_until(ended + took.min(DEBOUNCE)).await;
         }
+        let changes_at_start = inner.changes.load(Ordering::SeqCst);
         let started = tokio::time::Instant::now();
         publish_diagnostics(&inner).await;
-        last_run = Some((tokio::time::Instant::now(), started.elapsed()));
+        overtaken = (inner.changes.load(Ordering::SeqCst) != changes_at_start)
+            .then(|| (tokio::time::Instant::now(), started.elapsed()));
     }
 }
 

@@ -346,6 +346,7 @@ fn same_line(a: &Side, b: &Side) -> bool {
     std::ptr::eq(a.doc, b.doc) && a.claim.line == b.claim.line
 }
 
-fn written(doc: &DocumentAnalysis, span: &Range<usize>) -> String {
+/// A claim's figure as the note writes it (messages quote it).
+pub fn written(doc: &DocumentAnalysis, span: &Range<usize>) -> String {
     doc.text.get(span.clone()).unwrap_or("").trim().to_string()
 }
