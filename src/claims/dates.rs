@@ -132,10 +132,12 @@ fn date_then_verb(masked: &str, m: &Mention, qs: &[Quantity]) -> Option<(usize, 
         return None;
     }
     let date = as_date(q)?;
-    let between: String = masked
-        .get(q.span.end..m.span.start)?
-        .split_whitespace()
-        .collect();
+    let between = masked.get(q.span.end..m.span.start)?;
+    // A date and a name on different lines are not one statement.
+    if between.contains('\n') {
+        return None;
+    }
+    let between: String = between.split_whitespace().collect();
     let between = between.trim_start_matches(['份', '，', ',']);
     if between.chars().count() > 14
         || between
@@ -157,7 +159,9 @@ fn date_then_verb(masked: &str, m: &Mention, qs: &[Quantity]) -> Option<(usize, 
         while !masked.is_char_boundary(e) {
             e -= 1;
         }
-        let after: String = masked[m.span.end..e].split_whitespace().collect();
+        let after = &masked[m.span.end..e];
+        let after = &after[..after.find('\n').unwrap_or(after.len())];
+        let after: String = after.split_whitespace().collect();
         let after = after.trim_start_matches("模型");
         if VERBS.iter().any(|v| after.starts_with(v)) {
             return Some((qi, date));

@@ -234,14 +234,32 @@ fn header_attribute(
     refine(attr, cell_text, 0, text, q)
 }
 
+/// The text of `at`'s line before it. What precedes a number on an earlier
+/// line says nothing about it, and keeping every look-back on its own line keeps
+/// a line's claims independent of other lines (which re-analysing only an edited
+/// section relies on).
+fn line_before(masked: &str, at: usize) -> &str {
+    let before = &masked[..at];
+    &before[before.rfind('\n').map_or(0, |i| i + 1)..]
+}
+
 /// `/13B` in `baichuan-7B/13B`, `|7B` in `Gemma-2|7B`: sizes of sibling models
 /// listed after a name, not claims about it.
 fn is_glued_size_list(masked: &str, q: &Range<usize>) -> bool {
-    let before = masked[..q.start].trim_end();
-    let b = before.as_bytes();
-    let n = b.len();
-    let glued =
-        n >= 2 && matches!(b[n - 1], b'/' | b'|' | b'-' | b'_') && b[n - 2].is_ascii_alphanumeric();
+    let before = line_before(masked, q.start).trim_end();
+    let ends_glued = |before: &str| {
+        let b = before.as_bytes();
+        let n = b.len();
+        n >= 2 && matches!(b[n - 1], b'/' | b'|' | b'-' | b'_') && b[n - 2].is_ascii_alphanumeric()
+    };
+    // A name hard-wrapped after its dash (`LLAMA-` / `2-13B`): the number opens
+    // the line, glued to the end of the one before.
+    let wrapped = || {
+        let prev = masked[..q.start.saturating_sub(1)].trim_end_matches([' ', '\t', '\r']);
+        ends_glued(&prev[prev.rfind('\n').map_or(0, |i| i + 1)..])
+    };
+    let at_line_start = q.start == 0 || masked.as_bytes()[q.start - 1] == b'\n';
+    let glued = ends_glued(before) || (at_line_start && q.start > 0 && wrapped());
     // `3b)` or `1.` opening a heading or a sentence: an enumeration label.
     let label = masked[q.end..].starts_with([')', '）'])
         && !before.ends_with(['(', '（'])
@@ -251,7 +269,7 @@ fn is_glued_size_list(masked: &str, q: &Range<usize>) -> bool {
 
 /// `图 11`, `Table 2`, `第 3 节`: a number that names a figure or a section.
 fn is_reference_number(masked: &str, q: &Range<usize>) -> bool {
-    let before = masked[..q.start].trim_end();
+    let before = line_before(masked, q.start).trim_end();
     let lower: String = before
         .chars()
         .rev()

@@ -283,3 +283,17 @@ fn subjects_read_as_the_list_they_were_built_from() {
     assert_eq!(s.iter().copied().collect::<Vec<_>>(), two);
     assert!(Subjects::from(Vec::new()).is_empty());
 }
+
+#[test]
+fn look_backs_stay_on_their_line_but_a_name_wrapped_after_its_dash_still_glues() {
+    // A name hard-wrapped after its dash: `2-13B` is the rest of `LLaMA-2-13B`.
+    let wrapped = "我们训练 LLaMA-\n2-13B 或 GPT-3 作为目标模型。\n";
+    assert_eq!(claims(wrapped), Vec::<String>::new());
+    // `表` ending the line above does not make the next line's size a table number.
+    let table_word = "见下表\n\nGPT-3 有 175B 参数。\n";
+    assert_eq!(claims(table_word), ["gpt-3 params = 175B 参数"]);
+    // A date ending one line and a release verb after a name on the next are two
+    // statements, not `2019年发布的 GPT-2`.
+    let split = "- 时间线 2019年\n- GPT-2 发布\n";
+    assert_eq!(claims(split), Vec::<String>::new());
+}
