@@ -97,12 +97,53 @@ pub fn extract(
     shadows: &[Range<usize>],
     quantities: &[Quantity],
 ) -> Vec<Claim> {
+    let all = Document {
+        text,
+        structure,
+        mentions,
+        shadows,
+        quantities,
+    };
+    extract_in(kb, &all, 0..text.len(), 0)
+}
+
+/// A document's stages before claims.
+pub struct Document<'a> {
+    pub text: &'a str,
+    pub structure: &'a Structure,
+    pub mentions: &'a [Mention],
+    pub shadows: &'a [Range<usize>],
+    pub quantities: &'a [Quantity],
+}
+
+/// The claims of the quantities that start in `within`, whole lines of which
+/// the first is line `first_line` (0-based): what `extract` gives there. A
+/// claim reads its own line, its block, and the list items and headings above
+/// it, never another line's text, so re-analysing an edited section needs only
+/// that section's claims.
+pub fn extract_in(
+    kb: &Kb,
+    doc: &Document<'_>,
+    within: Range<usize>,
+    first_line: usize,
+) -> Vec<Claim> {
+    let Document {
+        text,
+        structure,
+        mentions,
+        shadows,
+        quantities,
+    } = *doc;
     let masked = structure.masked.as_str();
-    let mut subjects = subject::Subjects::new(kb, masked, structure, mentions, shadows);
-    subjects.set_quantities(quantities);
+    let subjects = subject::Subjects::new(kb, masked, structure, mentions, shadows, quantities);
     let mut used = vec![false; quantities.len()];
-    let mut claims = dates::release_claims(kb, masked, mentions, quantities, &mut used);
-    for (qi, q) in quantities.iter().enumerate() {
+    let mlo = mentions.partition_point(|m| m.span.start < within.start);
+    let mhi = mentions.partition_point(|m| m.span.start < within.end);
+    let qlo = quantities.partition_point(|q| q.span.start < within.start);
+    let qhi = quantities.partition_point(|q| q.span.start < within.end);
+    let mut claims = dates::release_claims(kb, masked, &mentions[mlo..mhi], quantities, &mut used);
+    claims.retain(|c| within.contains(&c.span.start));
+    for (qi, q) in quantities.iter().enumerate().take(qhi).skip(qlo) {
         if used[qi]
             || subjects.overlaps_mention(&q.span)
             || is_reference_number(masked, &q.span)
@@ -146,7 +187,7 @@ pub fn extract(
     // Line numbers by counting newlines between consecutive claims: no index of
     // the whole text for a handful of lookups.
     let bytes = text.as_bytes();
-    let (mut line, mut at) = (0, 0);
+    let (mut line, mut at) = (first_line, within.start.min(bytes.len()));
     for c in &mut claims {
         let start = c.span.start.min(bytes.len()).max(at);
         line += bytes[at..start].iter().filter(|&&b| b == b'\n').count();

@@ -15,9 +15,11 @@ pub(super) struct Subjects<'a> {
     structure: &'a Structure,
     mentions: &'a [Mention],
     shadows: &'a [Range<usize>],
-    quantities_starts: Vec<usize>,
-    quantity_spans: Vec<Range<usize>>,
-    role: Vec<Role>,
+    quantities: &'a [crate::quantities::Quantity],
+    kb: &'a Kb,
+    /// Each mention's role, worked out when first asked for (a section's claims
+    /// ask about a few mentions of a long note).
+    role: Vec<std::cell::Cell<Option<Role>>>,
 }
 
 /// What a mention can be for a number near it.
@@ -34,35 +36,40 @@ enum Role {
 
 impl<'a> Subjects<'a> {
     pub(super) fn new(
-        kb: &Kb,
+        kb: &'a Kb,
         masked: &'a str,
         structure: &'a Structure,
         mentions: &'a [Mention],
         shadows: &'a [Range<usize>],
+        quantities: &'a [crate::quantities::Quantity],
     ) -> Subjects<'a> {
-        // Generic names (Transformer), bare family names (`Qwen` where Qwen2,
-        // Qwen3... exist) and comparison points never carry a number.
-        let role = mentions
-            .iter()
-            .map(|m| {
-                if kb.model(m.model).generic || is_reference(masked, m) {
-                    Role::Ignore
-                } else if is_bare_family(kb, masked, m) || unknown_size_after(masked, m) {
-                    Role::Block
-                } else {
-                    Role::Subject
-                }
-            })
-            .collect();
         Subjects {
             masked,
             structure,
             mentions,
             shadows,
-            quantities_starts: Vec::new(),
-            quantity_spans: Vec::new(),
-            role,
+            quantities,
+            kb,
+            role: vec![std::cell::Cell::new(None); mentions.len()],
         }
+    }
+
+    /// Generic names (Transformer), bare family names (`Qwen` where Qwen2,
+    /// Qwen3... exist) and comparison points never carry a number.
+    fn role(&self, i: usize) -> Role {
+        if let Some(r) = self.role[i].get() {
+            return r;
+        }
+        let (kb, masked, m) = (self.kb, self.masked, &self.mentions[i]);
+        let r = if kb.model(m.model).generic || is_reference(masked, m) {
+            Role::Ignore
+        } else if is_bare_family(kb, masked, m) || unknown_size_after(masked, m) {
+            Role::Block
+        } else {
+            Role::Subject
+        };
+        self.role[i].set(Some(r));
+        r
     }
 
     pub(super) fn overlaps_mention(&self, span: &Range<usize>) -> bool {
@@ -93,7 +100,7 @@ impl<'a> Subjects<'a> {
             if out.len() > 2 {
                 break;
             }
-            if self.role[lo + i] != Role::Subject || m.span.end > range.end {
+            if self.role(lo + i) != Role::Subject || m.span.end > range.end {
                 continue;
             }
             if let Some(g) = m.group {
@@ -128,7 +135,7 @@ impl<'a> Subjects<'a> {
             .mentions
             .partition_point(|m| m.span.start < range.start);
         let mhi = self.mentions.partition_point(|m| m.span.start < range.end);
-        let blocking = (mlo..mhi).filter(|&i| self.role[i] == Role::Block).count();
+        let blocking = (mlo..mhi).filter(|&i| self.role(i) == Role::Block).count();
         hi - lo + blocking
     }
 
@@ -144,18 +151,15 @@ impl<'a> Subjects<'a> {
         (s.len() == 1 && !shadowed).then(|| s.remove(0))
     }
 
-    pub(super) fn set_quantities(&mut self, quantities: &[crate::quantities::Quantity]) {
-        self.quantities_starts = quantities.iter().map(|q| q.span.start).collect();
-        self.quantity_spans = quantities.iter().map(|q| q.span.clone()).collect();
-    }
-
     /// Whether `span` overlaps a quantity other than `own` (its unit words).
     pub(super) fn inside_other_quantity(&self, span: &Range<usize>, own: &Range<usize>) -> bool {
-        let i = self.quantity_spans.partition_point(|q| q.end <= span.start);
-        self.quantity_spans[i..]
+        let i = self
+            .quantities
+            .partition_point(|q| q.span.end <= span.start);
+        self.quantities[i..]
             .iter()
-            .take_while(|q| q.start < span.end)
-            .any(|q| q != own)
+            .take_while(|q| q.span.start < span.end)
+            .any(|q| q.span != *own)
     }
 
     /// The part of `sentence`'s paragraph before it: the earlier sentences with no
@@ -180,8 +184,12 @@ impl<'a> Subjects<'a> {
 
     /// How many quantities start inside `range`.
     pub(super) fn quantities_in(&self, range: &Range<usize>) -> usize {
-        let lo = self.quantities_starts.partition_point(|&s| s < range.start);
-        let hi = self.quantities_starts.partition_point(|&s| s < range.end);
+        let lo = self
+            .quantities
+            .partition_point(|q| q.span.start < range.start);
+        let hi = self
+            .quantities
+            .partition_point(|q| q.span.start < range.end);
         hi - lo
     }
 

@@ -76,8 +76,6 @@ struct Builder<'t> {
     text: &'t str,
     masked: Vec<u8>,
     headings: Vec<Heading>,
-    /// Headings whose section is still open, levels strictly increasing.
-    open_sections: Vec<usize>,
     current_heading: Option<usize>,
     list_items: Vec<ListItem>,
     items: Vec<ItemFrame>,
@@ -108,7 +106,6 @@ impl<'t> Builder<'t> {
             text,
             masked: mask::blank(text),
             headings: Vec::new(),
-            open_sections: Vec::new(),
             current_heading: None,
             list_items: Vec::new(),
             items: Vec::new(),
@@ -204,22 +201,15 @@ impl<'t> Builder<'t> {
                 self.block_start(false);
                 let level = level as u8;
                 let index = self.headings.len();
-                while let Some(&top) = self.open_sections.last() {
-                    if self.headings[top].level < level {
-                        break;
-                    }
-                    self.headings[top].section.end = r.start;
-                    self.open_sections.pop();
-                }
                 let span = mask::trim_end(self.text, r.clone(), usize::MAX);
+                // Sections and parents are set by `link_headings` at the end.
                 self.headings.push(Heading {
                     level,
                     text_span: span.end..span.end,
                     span,
-                    section: r.start..self.text.len(),
-                    parent: self.open_sections.last().copied(),
+                    section: r.start..r.start,
+                    parent: None,
                 });
-                self.open_sections.push(index);
                 self.current_heading = Some(index);
                 self.open_leaf(Container::Heading(index), false);
             }
@@ -630,14 +620,37 @@ impl<'t> Builder<'t> {
             }
             split_block(&masked, block, &self.breaks[from..k], &mut sentences);
         }
+        let mut headings = self.headings;
+        link_headings(&mut headings, self.text.len());
         Structure {
             masked,
             sentences,
-            headings: self.headings,
+            headings,
             list_items: self.list_items,
             tables: self.tables,
             comments: self.comments,
         }
+    }
+}
+
+/// Sets each heading's section (from it to the next heading of the same or a
+/// higher level, or the end of a text of `len` bytes) and parent (the nearest
+/// heading before it of a higher level). One pass with a stack of open sections,
+/// levels strictly increasing.
+pub(super) fn link_headings(headings: &mut [Heading], len: usize) {
+    let mut open: Vec<usize> = Vec::new();
+    for i in 0..headings.len() {
+        let (level, start) = (headings[i].level, headings[i].span.start);
+        while let Some(&top) = open.last() {
+            if headings[top].level < level {
+                break;
+            }
+            headings[top].section.end = start;
+            open.pop();
+        }
+        headings[i].section = start..len;
+        headings[i].parent = open.last().copied();
+        open.push(i);
     }
 }
 

@@ -25,15 +25,18 @@
 
 use std::ops::Range;
 
+pub use reparse::{reparse, Reparse};
+
 mod build;
 mod mask;
+mod reparse;
 mod sentences;
 #[cfg(test)]
 mod tests;
 
 /// The prose skeleton of one Markdown document. All spans are byte ranges into the
 /// original text (and equally into `masked`).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Structure {
     /// Same length as the input; non-prose bytes blanked to b' ' (newlines kept).
     pub masked: String,

@@ -16,6 +16,8 @@ use crate::rules::conflict::{Corroboration, Key, Side};
 use crate::rules::suppress::Suppressions;
 use crate::rules::{self, Finding};
 
+mod reanalyze;
+
 /// Everything the pipeline knows about one document. Immutable once built; the
 /// language server keeps one per open or indexed note and replaces it on change.
 #[derive(Debug)]
@@ -89,17 +91,8 @@ impl Analyzer {
             &quantities,
         );
         let suppressions = Suppressions::from_comments(&text, &structure.comments);
-        let mut local_findings = Vec::new();
-        local_findings.extend(rules::kb_mismatch::check(&self.kb, path, &text, &claims));
-        local_findings.extend(rules::date_mismatch::check(&self.kb, path, &text, &claims));
-        local_findings.extend(rules::spelling::check(&self.kb, path, &text, &mentions));
-        local_findings.extend(rules::unknown_model::check(
-            &self.kb,
-            &self.matcher,
-            path,
-            &structure.masked,
-            &mentions,
-        ));
+        let local_findings =
+            self.local_findings(path, &text, &structure.masked, 0, &mentions, &claims);
         DocumentAnalysis {
             path: path.to_path_buf(),
             text,
@@ -111,6 +104,42 @@ impl Analyzer {
             suppressions,
             local_findings,
         }
+    }
+
+    /// The findings of `claims` and `mentions` that need only their document,
+    /// sorted by position: LN001, LN003, LN005, and LN004 from the names in
+    /// `masked`, the document's text from offset `base` on (and `mentions` those
+    /// in it).
+    fn local_findings(
+        &self,
+        path: &Path,
+        text: &str,
+        masked: &str,
+        base: usize,
+        mentions: &[Mention],
+        claims: &[Claim],
+    ) -> Vec<Finding> {
+        let mut out = Vec::new();
+        out.extend(rules::kb_mismatch::check(&self.kb, path, text, claims));
+        out.extend(rules::date_mismatch::check(&self.kb, path, text, claims));
+        out.extend(rules::spelling::check(&self.kb, path, text, mentions));
+        let unknown = if base == 0 {
+            rules::unknown_model::check(&self.kb, &self.matcher, path, masked, mentions)
+        } else {
+            let local: Vec<Mention> = mentions
+                .iter()
+                .map(|m| reanalyze::moved_mention(m, |x| x - base))
+                .collect();
+            let mut found =
+                rules::unknown_model::check(&self.kb, &self.matcher, path, masked, &local);
+            for f in &mut found {
+                f.span = f.span.start + base..f.span.end + base;
+            }
+            found
+        };
+        out.extend(unknown);
+        out.sort_by_key(|f| (f.span.start, f.span.end, f.rule));
+        out
     }
 
     /// All findings over `docs`: each document's local findings plus the conflicts
