@@ -285,6 +285,9 @@ struct Job {
     version: Option<i32>,
     generation: u64,
     text: Arc<str>,
+    /// The note's last analysis in this environment, if any: only the sections
+    /// an edit touched are re-analysed.
+    prev: Option<Arc<DocView>>,
 }
 
 /// Which documents a snapshot must bring up to date.
@@ -345,6 +348,11 @@ fn snapshot_and_dirty(
                     version: doc.open.as_ref().map(|o| o.version),
                     generation: doc.generation,
                     text: doc.text(),
+                    // Not one served without analysis after a panic (its
+                    // "masked" text is the raw text).
+                    prev: doc.view.clone().filter(|v| {
+                        v.epoch == epoch && *v.analysis.structure.masked != *v.analysis.text
+                    }),
                 });
             }
         };
@@ -440,8 +448,9 @@ fn count_mentions(counts: &mut MentionCounts, view: &DocView, add: bool) {
 
 fn analyse(env: &Env, job: Job) -> DocView {
     let lines = LineIndex::new(&job.text);
-    let analysis = match catch_unwind(AssertUnwindSafe(|| {
-        env.analyzer.analyze(&job.path, job.text.clone())
+    let analysis = match catch_unwind(AssertUnwindSafe(|| match &job.prev {
+        Some(prev) => env.analyzer.reanalyze(&prev.analysis, job.text.clone()),
+        None => env.analyzer.analyze(&job.path, job.text.clone()),
     })) {
         Ok(a) => a,
         Err(_) => {
