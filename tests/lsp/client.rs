@@ -100,6 +100,21 @@ impl Client {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// The server's stderr once `done` holds for it, or after 10 s: a thread
+    /// reads the pipe, so a line logged just before a response may still be
+    /// on its way.
+    #[allow(dead_code)]
+    pub fn stderr_when(&self, done: impl Fn(&str) -> bool) -> String {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let log = self.stderr();
+            if done(&log) || std::time::Instant::now() > until {
+                return log;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
     /// Writes raw bytes to the server.
     pub fn send_raw(&mut self, bytes: &[u8]) {
         let stdin = self.stdin.as_mut().expect("stdin open");
