@@ -148,33 +148,9 @@ fn splice(old: &Structure, chunk: &Structure, r: &Reparse, len: usize) -> Struct
         chunk.tables.len(),
     );
     // Index maps: chunk items come after the prefix's, suffix items after both.
-    let heading = |i: usize, in_chunk: bool| {
-        if in_chunk {
-            i + ha
-        } else if i >= hb {
-            i - hb + ha + nh
-        } else {
-            i
-        }
-    };
-    let item = |i: usize, in_chunk: bool| {
-        if in_chunk {
-            i + la
-        } else if i >= lb {
-            i - lb + la + nl
-        } else {
-            i
-        }
-    };
-    let table = |i: usize, in_chunk: bool| {
-        if in_chunk {
-            i + ta
-        } else if i >= tb {
-            i - tb + ta + nt
-        } else {
-            i
-        }
-    };
+    let heading = |i: usize, in_chunk: bool| index_in(i, in_chunk, (ha, hb), nh);
+    let item = |i: usize, in_chunk: bool| index_in(i, in_chunk, (la, lb), nl);
+    let table = |i: usize, in_chunk: bool| index_in(i, in_chunk, (ta, tb), nt);
     let shift = |x: &Range<usize>, in_chunk: bool| {
         if in_chunk {
             x.start + a..x.end + a
@@ -265,6 +241,18 @@ fn is_cut(text: &[u8], at: usize) -> bool {
             text.get(at + hashes),
             None | Some(b' ' | b'\t' | b'\n' | b'\r')
         )
+}
+
+/// Where item `i` of the old list (or of the chunk's, `in_chunk`) goes in the
+/// spliced one, when the old items `lo..hi` were re-parsed into `n` new ones.
+fn index_in(i: usize, in_chunk: bool, (lo, hi): (usize, usize), n: usize) -> usize {
+    if in_chunk {
+        i + lo
+    } else if i >= hi {
+        i - hi + lo + n
+    } else {
+        i
+    }
 }
 
 /// The first index in `0..count` where `pred` is false (`pred` true, then false).
