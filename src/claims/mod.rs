@@ -275,19 +275,29 @@ fn header_attribute(
     refine(attr, cell_text, 0, text, q)
 }
 
-/// The text of `at`'s line before it. What precedes a number on an earlier
-/// line says nothing about it, and keeping every look-back on its own line keeps
-/// a line's claims independent of other lines (which re-analysing only an edited
-/// section relies on).
-fn line_before(masked: &str, at: usize) -> &str {
-    let before = &masked[..at];
-    &before[before.rfind('\n').map_or(0, |i| i + 1)..]
+/// The end of `at`'s line before it, trimmed as `str::trim_end` would, and at
+/// most about `LINE_TAIL` bytes of it: the look-backs below read only the last
+/// few characters. What precedes a number on an earlier line says nothing about
+/// it, and keeping every look-back on its own line keeps a line's claims
+/// independent of other lines (which re-analysing only an edited section relies
+/// on). Bounded so that a note on one long line stays linear.
+fn line_tail(masked: &str, at: usize) -> &str {
+    let trimmed = masked[..at].trim_end_matches(|c: char| c.is_whitespace() && c != '\n');
+    if trimmed.is_empty() || trimmed.ends_with('\n') {
+        return "";
+    }
+    let end = trimmed.len();
+    let window = &masked[subject::floor_char(masked, end.saturating_sub(LINE_TAIL))..end];
+    &window[window.rfind('\n').map_or(0, |i| i + 1)..]
 }
+
+/// Longer than any look-back needs (8 characters of at most 4 bytes).
+const LINE_TAIL: usize = 64;
 
 /// `/13B` in `baichuan-7B/13B`, `|7B` in `Gemma-2|7B`: sizes of sibling models
 /// listed after a name, not claims about it.
 fn is_glued_size_list(masked: &str, q: &Range<usize>) -> bool {
-    let before = line_before(masked, q.start).trim_end();
+    let before = line_tail(masked, q.start);
     let ends_glued = |before: &str| {
         let b = before.as_bytes();
         let n = b.len();
@@ -296,8 +306,8 @@ fn is_glued_size_list(masked: &str, q: &Range<usize>) -> bool {
     // A name hard-wrapped after its dash (`LLAMA-` / `2-13B`): the number opens
     // the line, glued to the end of the one before.
     let wrapped = || {
-        let prev = masked[..q.start.saturating_sub(1)].trim_end_matches([' ', '\t', '\r']);
-        ends_glued(&prev[prev.rfind('\n').map_or(0, |i| i + 1)..])
+        // Only the last two bytes count, and neither can be a line break.
+        ends_glued(masked[..q.start.saturating_sub(1)].trim_end_matches([' ', '\t', '\r']))
     };
     let at_line_start = q.start == 0 || masked.as_bytes()[q.start - 1] == b'\n';
     let glued = ends_glued(before) || (at_line_start && q.start > 0 && wrapped());
@@ -310,7 +320,7 @@ fn is_glued_size_list(masked: &str, q: &Range<usize>) -> bool {
 
 /// `图 11`, `Table 2`, `第 3 节`: a number that names a figure or a section.
 fn is_reference_number(masked: &str, q: &Range<usize>) -> bool {
-    let before = line_before(masked, q.start).trim_end();
+    let before = line_tail(masked, q.start);
     let lower: String = before
         .chars()
         .rev()
@@ -416,12 +426,18 @@ fn label_before(masked: &str, clause: &Range<usize>) -> Option<Range<usize>> {
         .next_back()
         .filter(|c| matches!(c, ':' | '：'))?;
     let end = before.len() - colon.len_utf8();
-    let line_start = before[..end].rfind('\n').map_or(0, |i| i + 1);
-    let start = before[line_start..end]
+    // Back to the previous clause cut or the line start, whichever is nearer
+    // (never further: a long line stays linear).
+    let start = before[..end]
         .char_indices()
         .rev()
-        .find(|(_, c)| matches!(c, '，' | ',' | '、' | '+' | '；' | ';' | '：' | ':' | '|'))
-        .map_or(line_start, |(i, c)| line_start + i + c.len_utf8());
+        .find(|(_, c)| {
+            matches!(
+                c,
+                '\n' | '，' | ',' | '、' | '+' | '；' | ';' | '：' | ':' | '|'
+            )
+        })
+        .map_or(0, |(i, c)| i + c.len_utf8());
     (start < end).then_some(start..end)
 }
 

@@ -310,7 +310,7 @@ fn is_reference(masked: &str, m: &Mention) -> bool {
         .any(|w| after_trim.starts_with(w))
 }
 
-fn floor_char(s: &str, mut i: usize) -> usize {
+pub(super) fn floor_char(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
     }

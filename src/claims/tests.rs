@@ -297,3 +297,36 @@ fn look_backs_stay_on_their_line_but_a_name_wrapped_after_its_dash_still_glues()
     let split = "- 时间线 2019年\n- GPT-2 发布\n";
     assert_eq!(claims(split), Vec::<String>::new());
 }
+
+/// `line_tail` is the trimmed text of the line before an offset, cut to its
+/// last `LINE_TAIL` bytes (the look-backs read at most 8 characters): checked
+/// against that definition at every offset of lines mixing CJK, full-width
+/// spaces, code blanked to spaces, and one line far longer than the window.
+#[test]
+fn line_tail_is_the_end_of_the_trimmed_line() {
+    let long = format!("GPT-3 {} 175B", "参数量 ".repeat(40));
+    let texts = [
+        "",
+        "\n\n7B",
+        "GPT-2 有 15 亿参数\n  \u{3000} 图 3",
+        "表\t\n       1.5B |7B|",
+        "LLAMA-\n2-13B",
+        long.as_str(),
+    ];
+    for text in texts {
+        for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let before = &text[..at];
+            let whole = before[before.rfind('\n').map_or(0, |i| i + 1)..].trim_end();
+            let got = super::line_tail(text, at);
+            assert!(
+                whole.ends_with(got),
+                "{text:?} at {at}: {got:?} vs {whole:?}"
+            );
+            assert!(
+                got == whole || got.len() >= super::LINE_TAIL - 3,
+                "{text:?} at {at}: {got:?} cut short of {whole:?}"
+            );
+            assert!(got.chars().count() >= whole.chars().count().min(8));
+        }
+    }
+}
