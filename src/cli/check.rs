@@ -50,8 +50,12 @@ pub fn run(globals: &Globals, args: CheckArgs) -> CliResult {
             "--statistics prints a table for people; it cannot be combined with --format json, sarif or github",
         ));
     }
+    let mut timings = Timings::from_env();
     let ws = workspace::load(globals.config.as_deref(), &paths[0])?;
-    let inputs = inputs::read(&paths);
+    let analyzer = Analyzer::new(ws.kb.clone(), ws.config.clone());
+    timings.lap("workspace");
+    let (inputs, analyses) = inputs::read_then(&paths, |n| analyze_note(&analyzer, n, true));
+    timings.lap("read and analyse");
     let mut io_failed = false;
     {
         let mut err = stderr();
@@ -71,11 +75,11 @@ pub fn run(globals: &Globals, args: CheckArgs) -> CliResult {
             )?;
         }
     }
-    let analyzer = Analyzer::new(ws.kb.clone(), ws.config.clone());
     let mut notes = inputs.notes;
-    let (mut docs, crashed) = analyze_all(&analyzer, &notes, true);
+    let (mut docs, crashed) = gather(analyses);
     io_failed |= crashed;
     let mut findings = analyzer.take_findings(&mut docs);
+    timings.lap("cross-note findings");
 
     let mut fixed = 0;
     if args.fix {
@@ -128,6 +132,7 @@ pub fn run(globals: &Globals, args: CheckArgs) -> CliResult {
             .collect(),
     );
     sources.add_kb(&ws.kb_sources);
+    timings.lap("line indexes");
     let report = Report {
         findings: &findings,
         sources: &sources,
@@ -156,13 +161,41 @@ pub fn run(globals: &Globals, args: CheckArgs) -> CliResult {
         }
         out.flush()?;
     }
+    timings.lap("report");
     if args.fix && fixed > 0 && args.format != Format::Human && !args.quiet {
         writeln!(stderr(), "fixed {fixed} finding(s)")?;
     }
-    if io_failed {
-        return Err(Failure::lines(Vec::new()));
+    let result = if io_failed {
+        Err(Failure::lines(Vec::new()))
+    } else {
+        Ok(outcome(&findings))
+    };
+    // The process exits next: freeing hundreds of thousands of small
+    // allocations one by one would take longer than the OS takes to reclaim
+    // them all (about 3% of a run over 5,000 notes).
+    std::mem::forget((notes, sources, findings));
+    result
+}
+
+/// Wall time per phase on stderr when `LLMNOTES_TIMINGS` is set: where a
+/// slow run goes, without a profiler (`benches/README.md`).
+struct Timings(Option<std::time::Instant>);
+
+impl Timings {
+    fn from_env() -> Timings {
+        Timings(std::env::var_os("LLMNOTES_TIMINGS").map(|_| std::time::Instant::now()))
     }
-    Ok(outcome(&findings))
+
+    fn lap(&mut self, phase: &str) {
+        if let Some(t) = &mut self.0 {
+            let _ = writeln!(
+                stderr(),
+                "timing: {phase}: {:.1} ms",
+                t.elapsed().as_secs_f64() * 1e3
+            );
+            *t = std::time::Instant::now();
+        }
+    }
 }
 
 pub fn outcome(findings: &[Finding]) -> Outcome {
@@ -183,21 +216,34 @@ pub fn analyze_all(
     notes: &[Note],
     findings_only: bool,
 ) -> (Vec<DocumentAnalysis>, bool) {
-    let results: Vec<Result<DocumentAnalysis, PathBuf>> = notes
-        .par_iter()
-        .map(|n| {
-            catch_unwind(AssertUnwindSafe(|| {
-                let mut doc = analyzer.analyze(&n.path, n.text.clone());
-                if findings_only {
-                    doc.compact_for_findings(&analyzer.kb);
-                } else {
-                    doc.compact();
-                }
-                doc
-            }))
-            .map_err(|_| n.path.clone())
-        })
-        .collect();
+    gather(
+        notes
+            .par_iter()
+            .map(|n| analyze_note(analyzer, n, findings_only))
+            .collect(),
+    )
+}
+
+/// One note's analysis, or its path if the core panicked on it.
+fn analyze_note(
+    analyzer: &Analyzer,
+    n: &Note,
+    findings_only: bool,
+) -> Result<DocumentAnalysis, PathBuf> {
+    catch_unwind(AssertUnwindSafe(|| {
+        let mut doc = analyzer.analyze(&n.path, n.text.clone());
+        if findings_only {
+            doc.compact_for_findings(&analyzer.kb);
+        } else {
+            doc.compact();
+        }
+        doc
+    }))
+    .map_err(|_| n.path.clone())
+}
+
+/// The analyses that succeeded, and whether any note crashed (each reported).
+fn gather(results: Vec<Result<DocumentAnalysis, PathBuf>>) -> (Vec<DocumentAnalysis>, bool) {
     let mut docs = Vec::with_capacity(results.len());
     let mut crashed = false;
     for r in results {

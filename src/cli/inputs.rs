@@ -96,30 +96,52 @@ enum Read {
 
 /// Collects and reads the notes under `paths` (in parallel).
 pub fn read(paths: &[PathBuf]) -> Inputs {
+    read_then(paths, |_| ()).0
+}
+
+/// `read`, running `then` on each note as soon as it is read, on the same
+/// thread (the text is still in cache, and no thread waits for the slowest
+/// read before analysis starts). Its results come in the order of
+/// `Inputs::notes`.
+pub fn read_then<T: Send>(paths: &[PathBuf], then: impl Fn(&Note) -> T + Sync) -> (Inputs, Vec<T>) {
     let (files, mut errors) = collect(paths);
-    let results: Vec<Read> = files
+    let results: Vec<(Read, Option<T>)> = files
         .into_par_iter()
-        .map(|path| match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => Read::Note(Note {
-                    path,
-                    text: Arc::from(text),
-                }),
-                Err(_) => Read::NotUtf8(path),
-            },
-            Err(e) => Read::Failed(path, e),
+        .map(|path| {
+            let read = match std::fs::read(&path) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => Read::Note(Note {
+                        path,
+                        text: Arc::from(text),
+                    }),
+                    Err(_) => Read::NotUtf8(path),
+                },
+                Err(e) => Read::Failed(path, e),
+            };
+            let done = match &read {
+                Read::Note(n) => Some(then(n)),
+                _ => None,
+            };
+            (read, done)
         })
         .collect();
     let mut inputs = Inputs::default();
+    let mut done = Vec::with_capacity(results.len());
     for r in results {
         match r {
-            Read::Note(n) => inputs.notes.push(n),
-            Read::NotUtf8(p) => inputs
+            (Read::Note(n), Some(t)) => {
+                inputs.notes.push(n);
+                done.push(t);
+            }
+            (Read::Note(_), None) => {}
+            (Read::NotUtf8(p), _) => inputs
                 .skipped
                 .push(format!("{}: not valid UTF-8, skipped", display_path(&p))),
-            Read::Failed(p, e) => errors.push(format!("{}: cannot read: {e}", display_path(&p))),
+            (Read::Failed(p, e), _) => {
+                errors.push(format!("{}: cannot read: {e}", display_path(&p)))
+            }
         }
     }
     inputs.errors = errors;
-    inputs
+    (inputs, done)
 }

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use crate::analysis::DocumentAnalysis;
 use crate::claims::{Claim, ClaimValue};
 use crate::kb::{Attribute, Kb, ModelId};
@@ -152,12 +154,15 @@ fn check_groups(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<(Key, Outcome)> {
             }
         }
     }
-    let mut lines = LineCache::default();
-    let mut keys: Vec<&Key> = groups.keys().collect();
-    keys.sort();
-    keys.into_iter()
-        .filter(|k| groups[*k].len() >= 2)
-        .map(|k| (*k, check_group(kb, *k, &groups[k], &mut lines)))
+    let mut groups: Vec<(Key, Vec<Side>)> =
+        groups.into_iter().filter(|(_, s)| s.len() >= 2).collect();
+    groups.sort_unstable_by_key(|(k, _)| *k);
+    // Groups are independent: checked in parallel, results in key order.
+    groups
+        .par_iter()
+        .map_init(LineCache::default, |lines, (k, sides)| {
+            (*k, check_group(kb, *k, sides, lines))
+        })
         .collect()
 }
 

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use super::{Report, SourceMap};
 use crate::cli::display_path;
@@ -51,7 +51,7 @@ pub fn render(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 /// `,\n  ` and the value pretty-printed one level deep, as an element of a
 /// pretty array. JSON strings never hold a raw newline, so indenting after each
 /// newline is exact.
-fn element(buf: &mut Vec<u8>, value: &Value) {
+fn element(buf: &mut Vec<u8>, value: &impl Serialize) {
     buf.extend_from_slice(b",\n  ");
     let start = buf.len();
     // Writing to a Vec cannot fail, and a `Value` always serializes.
@@ -71,57 +71,109 @@ fn element(buf: &mut Vec<u8>, value: &Value) {
     buf.extend_from_slice(&indented);
 }
 
-fn finding_json(sources: &SourceMap, f: &Finding) -> Value {
+/// One finding as JSON. Fields in alphabetical order: the order `json!`'s
+/// sorted maps gave, kept so reports stay byte-for-byte comparable across
+/// versions; typed fields rather than a `Value` tree, so no map is built per
+/// finding.
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    attribute: Option<&'static str>,
+    code: &'static str,
+    column: Option<usize>,
+    end_column: Option<usize>,
+    end_line: Option<usize>,
+    expected: &'a Option<String>,
+    fix: Option<FixJson<'a>>,
+    found: &'a Option<String>,
+    line: Option<usize>,
+    message: &'a str,
+    model: &'a Option<String>,
+    path: String,
+    related: Vec<RelatedJson<'a>>,
+    rule: &'static str,
+    severity: &'static str,
+    source: &'a Option<String>,
+}
+
+#[derive(Serialize)]
+struct RelatedJson<'a> {
+    column: Option<usize>,
+    end_column: Option<usize>,
+    end_line: Option<usize>,
+    line: Option<usize>,
+    message: &'a str,
+    path: String,
+}
+
+#[derive(Serialize)]
+struct FixJson<'a> {
+    edits: Vec<EditJson<'a>>,
+    safe: bool,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct EditJson<'a> {
+    column: Option<usize>,
+    end_column: Option<usize>,
+    end_line: Option<usize>,
+    line: Option<usize>,
+    new_text: &'a str,
+}
+
+fn finding_json<'a>(sources: &SourceMap, f: &'a Finding) -> FindingJson<'a> {
     let loc = sources.location(&f.path, &f.span);
-    let related: Vec<Value> = f
+    let related = f
         .related
         .iter()
         .map(|r| {
             let l = sources.location(&r.path, &r.span);
-            json!({
-                "path": display_path(&r.path),
-                "line": l.map(|l| l.line),
-                "column": l.map(|l| l.column),
-                "end_line": l.map(|l| l.end_line),
-                "end_column": l.map(|l| l.end_column),
-                "message": r.message,
-            })
+            RelatedJson {
+                column: l.map(|l| l.column),
+                end_column: l.map(|l| l.end_column),
+                end_line: l.map(|l| l.end_line),
+                line: l.map(|l| l.line),
+                message: &r.message,
+                path: display_path(&r.path),
+            }
         })
         .collect();
-    let fix = f.fix.as_ref().map(|fix| {
-        json!({
-            "title": fix.title,
-            "safe": fix.safe,
-            "edits": fix.edits.iter().map(|e| {
+    let fix = f.fix.as_ref().map(|fix| FixJson {
+        edits: fix
+            .edits
+            .iter()
+            .map(|e| {
                 let l = sources.location(&f.path, &e.span);
-                json!({
-                    "line": l.map(|l| l.line),
-                    "column": l.map(|l| l.column),
-                    "end_line": l.map(|l| l.end_line),
-                    "end_column": l.map(|l| l.end_column),
-                    "new_text": e.new_text,
-                })
-            }).collect::<Vec<_>>(),
-        })
+                EditJson {
+                    column: l.map(|l| l.column),
+                    end_column: l.map(|l| l.end_column),
+                    end_line: l.map(|l| l.end_line),
+                    line: l.map(|l| l.line),
+                    new_text: &e.new_text,
+                }
+            })
+            .collect(),
+        safe: fix.safe,
+        title: &fix.title,
     });
-    json!({
-        "path": display_path(&f.path),
-        "line": loc.map(|l| l.line),
-        "column": loc.map(|l| l.column),
-        "end_line": loc.map(|l| l.end_line),
-        "end_column": loc.map(|l| l.end_column),
-        "code": f.rule.code(),
-        "rule": f.rule.name(),
-        "severity": f.severity.as_str(),
-        "message": f.message,
-        "model": f.model,
-        "attribute": f.attribute.map(|a| a.key()),
-        "found": f.found,
-        "expected": f.expected,
-        "source": f.source,
-        "related": related,
-        "fix": fix,
-    })
+    FindingJson {
+        attribute: f.attribute.map(|a| a.key()),
+        code: f.rule.code(),
+        column: loc.map(|l| l.column),
+        end_column: loc.map(|l| l.end_column),
+        end_line: loc.map(|l| l.end_line),
+        expected: &f.expected,
+        fix,
+        found: &f.found,
+        line: loc.map(|l| l.line),
+        message: &f.message,
+        model: &f.model,
+        path: display_path(&f.path),
+        related,
+        rule: f.rule.name(),
+        severity: f.severity.as_str(),
+        source: &f.source,
+    }
 }
 
 #[cfg(test)]
@@ -173,7 +225,8 @@ mod tests {
             };
             let mut got = Vec::new();
             render(&mut got, &report).unwrap();
-            let all: Vec<Value> = findings.iter().map(|f| finding_json(&sources, f)).collect();
+            let all: Vec<FindingJson> =
+                findings.iter().map(|f| finding_json(&sources, f)).collect();
             let mut want = serde_json::to_vec_pretty(&all).unwrap();
             want.push(b'\n');
             assert_eq!(
