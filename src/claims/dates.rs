@@ -203,7 +203,7 @@ fn released_in(masked: &str, m: &Mention, qs: &[Quantity]) -> Option<(usize, Dat
     ];
     FORMS
         .iter()
-        .any(|f| between == *f || between == format!("{f}："))
+        .any(|f| between == *f || between.strip_suffix('：') == Some(*f))
         .then(|| as_date(q).map(|d| (qi, d)))
         .flatten()
 }

@@ -321,20 +321,21 @@ fn is_glued_size_list(masked: &str, q: &Range<usize>) -> bool {
 /// `图 11`, `Table 2`, `第 3 节`: a number that names a figure or a section.
 fn is_reference_number(masked: &str, q: &Range<usize>) -> bool {
     let before = line_tail(masked, q.start);
-    let lower: String = before
-        .chars()
+    // Its last 8 characters, compared ASCII-case-insensitively: no allocation
+    // for a check that runs on every number.
+    let last8 = before
+        .char_indices()
         .rev()
-        .take(8)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect::<String>()
-        .to_ascii_lowercase();
+        .nth(7)
+        .map_or(before, |(i, _)| &before[i..]);
     [
         "图", "表", "第", "figure", "fig.", "table", "section", "sec.", "eq.", "equation", "#",
     ]
     .iter()
-    .any(|w| lower.ends_with(w))
+    .any(|w| {
+        last8.len() >= w.len()
+            && last8.as_bytes()[last8.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
+    })
 }
 
 /// The clause around a quantity: the sentence cut at clause punctuation.
