@@ -65,6 +65,24 @@ impl std::ops::Deref for Subjects {
     }
 }
 
+impl std::ops::DerefMut for Subjects {
+    fn deref_mut(&mut self) -> &mut [SubjectModel] {
+        match self {
+            Subjects::One(s) => std::slice::from_mut(s),
+            Subjects::Many(v) => v,
+        }
+    }
+}
+
+impl Subjects {
+    /// Adds a model (a shorthand list's next member).
+    fn push(&mut self, s: SubjectModel) {
+        let mut all = self.to_vec();
+        all.push(s);
+        *self = Subjects::Many(all.into_boxed_slice());
+    }
+}
+
 impl<'a> IntoIterator for &'a Subjects {
     type Item = &'a SubjectModel;
     type IntoIter = std::slice::Iter<'a, SubjectModel>;
@@ -164,7 +182,7 @@ pub fn extract_in(
             // A size is a claim about the model, whichever size was named
             // (`Qwen2 0.5B, 1.5B, 7B`).
             if matches!(attribute, Attribute::Params | Attribute::ActiveParams) {
-                for m in &mut models {
+                for m in models.iter_mut() {
                     m.1 = None;
                 }
             }
@@ -174,7 +192,7 @@ pub fn extract_in(
             if models.iter().all(|(m, _)| kb.model(*m).is_checkable()) {
                 claims.push(Claim {
                     span: q.span.clone(),
-                    models: models.into(),
+                    models,
                     mention,
                     attribute,
                     value,
@@ -197,7 +215,7 @@ pub fn extract_in(
     claims
 }
 
-type Subject = (Vec<(ModelId, Option<usize>)>, Option<Range<usize>>);
+type Subject = (Subjects, Option<Range<usize>>);
 
 fn prose_claim(
     subjects: &subject::Subjects,

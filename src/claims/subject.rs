@@ -8,7 +8,13 @@ use crate::kb::Kb;
 use crate::markdown::{Container, Sentence, Structure};
 use crate::mentions::Mention;
 
-use super::Subject;
+use super::{Subject, Subjects as Models};
+
+/// What `subjects_in` found: how many distinct subjects (at most 3), and the first.
+struct Found {
+    count: usize,
+    first: Option<Subject>,
+}
 
 pub(super) struct Subjects<'a> {
     masked: &'a str,
@@ -87,43 +93,49 @@ impl<'a> Subjects<'a> {
 
     /// The distinct subjects among the non-reference mentions inside `range`: a
     /// shorthand group is one subject; one model named with different variants
-    /// is one subject without a variant.
-    fn subjects_in(&self, range: &Range<usize>) -> Vec<Subject> {
+    /// is one subject without a variant. Callers only tell none, one and several
+    /// apart, so this counts them (up to 3) and keeps the first: no allocation
+    /// for the one-model case, which every number asks about several times.
+    fn subjects_in(&self, range: &Range<usize>) -> Found {
         let lo = self
             .mentions
             .partition_point(|m| m.span.start < range.start);
         let hi = self.mentions.partition_point(|m| m.span.start < range.end);
-        let mut out: Vec<(Option<u32>, Subject)> = Vec::new();
+        let mut out: [Option<(Option<u32>, Subject)>; 3] = Default::default();
+        let mut n = 0;
         for (i, m) in self.mentions[lo..hi].iter().enumerate() {
-            // Two distinct subjects already make the range ambiguous; callers
-            // only tell none, one and several apart.
-            if out.len() > 2 {
+            // Three distinct subjects: the range is ambiguous whatever follows.
+            if n == out.len() {
                 break;
             }
             if self.role(lo + i) != Role::Subject || m.span.end > range.end {
                 continue;
             }
-            if let Some(g) = m.group {
-                if let Some((_, (models, _))) = out.iter_mut().find(|(og, _)| *og == Some(g)) {
-                    models.push((m.model, m.variant));
-                    continue;
-                }
-                out.push((Some(g), (vec![(m.model, m.variant)], Some(m.span.clone()))));
-                continue;
-            }
-            let same = out
+            let found = out[..n]
                 .iter_mut()
-                .find(|(g, (models, _))| g.is_none() && models[0].0 == m.model);
-            match same {
-                Some((_, (models, _))) => {
+                .flatten()
+                .find(|(g, (models, _))| match m.group {
+                    Some(_) => *g == m.group,
+                    None => g.is_none() && models[0].0 == m.model,
+                });
+            match (found, m.group) {
+                (Some((_, (models, _))), Some(_)) => models.push((m.model, m.variant)),
+                (Some((_, (models, _))), None) => {
                     if models[0].1 != m.variant {
                         models[0].1 = None;
                     }
                 }
-                None => out.push((None, (vec![(m.model, m.variant)], Some(m.span.clone())))),
+                (None, group) => {
+                    let one = Models::One((m.model, m.variant));
+                    out[n] = Some((group, (one, Some(m.span.clone()))));
+                    n += 1;
+                }
             }
         }
-        out.into_iter().map(|(_, s)| s).collect()
+        Found {
+            count: n,
+            first: out[0].take().map(|(_, s)| s),
+        }
     }
 
     /// How many shadows (unknown compound names) and bare family names lie in
@@ -140,15 +152,17 @@ impl<'a> Subjects<'a> {
     }
 
     /// The subjects in `range`, and whether an unknown name competes with them.
-    fn candidates(&self, range: &Range<usize>) -> (Vec<Subject>, bool) {
+    fn candidates(&self, range: &Range<usize>) -> (Found, bool) {
         (self.subjects_in(range), self.shadows_in(range) > 0)
     }
 
     /// The one subject named in `range`, if exactly one is and no unknown name
     /// competes with it.
     pub(super) fn single_in(&self, range: &Range<usize>) -> Option<Subject> {
-        let (mut s, shadowed) = self.candidates(range);
-        (s.len() == 1 && !shadowed).then(|| s.remove(0))
+        match self.candidates(range) {
+            (Found { count: 1, first }, false) => first,
+            _ => None,
+        }
     }
 
     /// Whether `span` overlaps a quantity other than `own` (its unit words).
@@ -198,18 +212,17 @@ impl<'a> Subjects<'a> {
         sentence: &Sentence,
         clause: &Range<usize>,
     ) -> Option<Subject> {
-        let (mut here, shadowed) = self.candidates(&sentence.span);
-        match (here.len(), shadowed) {
-            (1, false) => return Some(here.remove(0)),
-            (0, false) => {}
+        match self.candidates(&sentence.span) {
+            (Found { count: 1, first }, false) => return first,
+            (Found { count: 0, .. }, false) => {}
             _ => return self.single_in(clause),
         }
         if let Container::ListItem(mut item) = sentence.container {
             loop {
                 let li = self.structure.list_items.get(item)?;
                 match self.candidates(&li.lead) {
-                    (mut s, false) if s.len() == 1 => return Some(s.remove(0)),
-                    (s, false) if s.is_empty() => {}
+                    (Found { count: 1, first }, false) => return first,
+                    (Found { count: 0, .. }, false) => {}
                     _ => return None,
                 }
                 match li.parent {
@@ -223,8 +236,8 @@ impl<'a> Subjects<'a> {
             // earlier sentence of the same paragraph names the subject.
             if let Some(earlier) = self.paragraph_before(sentence) {
                 match self.candidates(&earlier) {
-                    (mut s, false) if s.len() == 1 => return Some(s.remove(0)),
-                    (s, false) if s.is_empty() => {}
+                    (Found { count: 1, first }, false) => return first,
+                    (Found { count: 0, .. }, false) => {}
                     _ => return None,
                 }
             }
@@ -233,8 +246,8 @@ impl<'a> Subjects<'a> {
         while let Some(h) = heading {
             let hd = self.structure.headings.get(h)?;
             match self.candidates(&hd.text_span) {
-                (mut s, false) if s.len() == 1 => return Some(s.remove(0)),
-                (s, false) if s.is_empty() => {}
+                (Found { count: 1, first }, false) => return first,
+                (Found { count: 0, .. }, false) => {}
                 _ => return None,
             }
             heading = hd.parent;
