@@ -97,6 +97,19 @@ fn is_fence_line(line: &[u8], fence: u8, closing: bool) -> bool {
 /// Hexo/Jekyll liquid tags (`{% ... %}` on one line), and runs of `**` / `~~` left
 /// as text by emphasis that CommonMark's flanking rules did not close (common next
 /// to CJK punctuation: `**结构：**与`). One pass over the buffer.
+/// The bytes `blank_urls_and_liquid` looks at: the first letters of `http`,
+/// `www.` and `ftp`, `*`, `~` and `{`.
+const STARTS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut k = 0;
+    let bytes = b"hHwWfF*~{";
+    while k < bytes.len() {
+        t[bytes[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
 pub(super) fn blank_urls_and_liquid(masked: &mut [u8]) {
     let mut i = 0;
     let n = masked.len();
@@ -104,6 +117,12 @@ pub(super) fn blank_urls_and_liquid(masked: &mut [u8]) {
     // a line full of `{%` linear).
     let mut liquid_open_until = 0;
     while i < n {
+        // Skip, a table look-up a byte, to the next byte that can start a URL,
+        // a run of `**`/`~~` or a `{%` tag.
+        match masked[i..].iter().position(|&c| STARTS[usize::from(c)]) {
+            Some(k) => i += k,
+            None => break,
+        }
         let b = masked[i];
         let next = match b {
             b'h' | b'H' | b'w' | b'W' | b'f' | b'F' => url_end(masked, i),

@@ -31,6 +31,19 @@ fn is_closer(c: char) -> bool {
     )
 }
 
+/// Bytes that can start a sentence terminator or a line break: the ASCII ones,
+/// and the lead bytes of `。` (U+3002) and of `！？；｡` (U+FF01..U+FF61).
+const STOPS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut k = 0;
+    let bytes = b"\n\r.!?;\xE3\xEF";
+    while k < bytes.len() {
+        t[bytes[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
 /// Abbreviations after which `. ` does not end a sentence (compared lowercased,
 /// without the final dot).
 const ABBREVIATIONS: &[&[u8]] = &[
@@ -95,6 +108,22 @@ pub(super) fn split_block(masked: &str, block: &Block, forced: &[usize], out: &m
     let next_char = |at: usize| s.get(at..).and_then(|r| r.chars().next());
     let mut i = 0;
     while i < bytes.len() {
+        if has_word && !numbering {
+            // Only a terminator, a line break or a forced break can change
+            // anything now: skip to the next byte that may start one (all are
+            // ASCII or lead bytes, so the skip ends on a character boundary),
+            // never past a forced break.
+            let limit = forced.peek().map_or(bytes.len(), |&f| f.min(bytes.len()));
+            while i < limit && !STOPS[usize::from(bytes[i])] {
+                i += 1;
+            }
+            while i < bytes.len() && !s.is_char_boundary(i) {
+                i += 1;
+            }
+            if i >= bytes.len() {
+                break;
+            }
+        }
         while let Some(&f) = forced.peek() {
             if f > i {
                 break;

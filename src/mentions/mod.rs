@@ -171,11 +171,8 @@ impl MentionMatcher {
             let span = folded.original(m.start(), m.end());
             let target = &self.targets[m.pattern().as_usize()];
             if let Some(case) = &target.exact_case {
-                let written: String = masked[span.clone()]
-                    .chars()
-                    .filter(|c| c.is_alphanumeric())
-                    .collect();
-                if &written != case {
+                let written = masked[span.clone()].chars().filter(|c| c.is_alphanumeric());
+                if !written.eq(case.chars()) {
                     continue;
                 }
             }
