@@ -162,11 +162,11 @@ pub fn extract_in(
     let mut claims = dates::release_claims(kb, masked, &mentions[mlo..mhi], quantities, &mut used);
     claims.retain(|c| within.contains(&c.span.start));
     for (qi, q) in quantities.iter().enumerate().take(qhi).skip(qlo) {
-        if used[qi]
-            || subjects.overlaps_mention(&q.span)
-            || is_reference_number(masked, &q.span)
-            || is_glued_size_list(masked, &q.span)
-        {
+        if used[qi] || subjects.overlaps_mention(&q.span) {
+            continue;
+        }
+        let tail = line_tail(masked, q.span.start);
+        if is_reference_number(tail) || is_glued_size_list(masked, tail, &q.span) {
             continue;
         }
         let Some(sentence) = subjects.sentence_at(q.span.start) else {
@@ -314,8 +314,8 @@ const LINE_TAIL: usize = 64;
 
 /// `/13B` in `baichuan-7B/13B`, `|7B` in `Gemma-2|7B`: sizes of sibling models
 /// listed after a name, not claims about it.
-fn is_glued_size_list(masked: &str, q: &Range<usize>) -> bool {
-    let before = line_tail(masked, q.start);
+/// `before` is the `line_tail` before the number.
+fn is_glued_size_list(masked: &str, before: &str, q: &Range<usize>) -> bool {
     let ends_glued = |before: &str| {
         let b = before.as_bytes();
         let n = b.len();
@@ -337,8 +337,8 @@ fn is_glued_size_list(masked: &str, q: &Range<usize>) -> bool {
 }
 
 /// `图 11`, `Table 2`, `第 3 节`: a number that names a figure or a section.
-fn is_reference_number(masked: &str, q: &Range<usize>) -> bool {
-    let before = line_tail(masked, q.start);
+/// `before` is the `line_tail` before the number.
+fn is_reference_number(before: &str) -> bool {
     // Its last 8 characters, compared ASCII-case-insensitively: no allocation
     // for a check that runs on every number.
     let last8 = before

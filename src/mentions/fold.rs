@@ -25,22 +25,26 @@ impl Folded {
         let mut shifts: Vec<(u32, u32)> = Vec::new();
         let mut i = 0;
         while i < src.len() {
+            // A run of kept bytes (ASCII lower-cased, the rest as is): to the
+            // next byte that may start a separator, found by table. Such a
+            // byte is ASCII or a lead byte, so the run ends on a character
+            // boundary.
+            let run = i;
+            while i < src.len() && !MAY_SEPARATE[usize::from(src[i])] {
+                i += 1;
+            }
+            if i > run {
+                let at = bytes.len();
+                bytes.extend_from_slice(&src[run..i]);
+                bytes[at..].make_ascii_lowercase();
+                continue;
+            }
             let b = src[i];
-            if !may_separate(b) {
-                // A run of kept bytes (ASCII lower-cased, the rest as is). It
-                // stops only before ASCII or at lead bytes, so on a character
-                // boundary.
-                let run = src[i..]
-                    .iter()
-                    .position(|&c| may_separate(c))
-                    .map_or(src.len(), |p| i + p);
-                bytes.extend(src[i..run].iter().map(u8::to_ascii_lowercase));
-                i = run;
-            } else if b < 0x80 {
-                let run_end = src[i..]
-                    .iter()
-                    .position(|&c| !is_ascii_separator(c))
-                    .map_or(src.len(), |p| i + p);
+            if b < 0x80 {
+                let mut run_end = i + 1;
+                while run_end < src.len() && is_ascii_separator(src[run_end]) {
+                    run_end += 1;
+                }
                 if run_end - i > MAX_SEPARATOR_RUN {
                     // Keep one space as a barrier.
                     bytes.push(b' ');
@@ -98,13 +102,24 @@ impl Folded {
     }
 }
 
+/// `may_separate` as a table, for the scan over every byte of a note.
+const MAY_SEPARATE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = may_separate(b as u8);
+        b += 1;
+    }
+    t
+};
+
 /// Whether a character starting with byte `b` can be a separator: an ASCII one,
 /// or the lead byte of U+00A0 (0xC2) or of U+2010..U+2013 (0xE2).
-fn may_separate(b: u8) -> bool {
+const fn may_separate(b: u8) -> bool {
     is_ascii_separator(b) || b == 0xC2 || b == 0xE2
 }
 
-fn is_ascii_separator(b: u8) -> bool {
+const fn is_ascii_separator(b: u8) -> bool {
     matches!(b, b' ' | b'-' | b'_')
 }
 

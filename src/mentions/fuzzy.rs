@@ -16,6 +16,9 @@ pub(super) struct Stems {
     deletes: HashMap<String, Vec<String>>,
     /// Folded listed misspellings → the stem they stand for.
     listed: HashMap<String, String>,
+    /// Per first letter, a bit per length (63 for longer) of the listed
+    /// misspellings: most words of a note are ruled out without hashing.
+    listed_shapes: [u64; 256],
 }
 
 fn stem_of(folded: &str) -> &str {
@@ -47,6 +50,11 @@ impl Stems {
                 }
             }
         }
+        let mut listed_shapes = [0u64; 256];
+        for l in listed.keys() {
+            let first = l.as_bytes()[0];
+            listed_shapes[usize::from(first)] |= 1 << l.len().min(63);
+        }
         let mut deletes: HashMap<String, Vec<String>> = HashMap::new();
         for s in &known {
             if s.len() < 4 {
@@ -60,7 +68,17 @@ impl Stems {
             known,
             deletes,
             listed,
+            listed_shapes,
         }
+    }
+
+    /// Whether `stem` (lower case) is a listed misspelling.
+    fn is_listed(&self, stem: &str) -> bool {
+        let Some(&first) = stem.as_bytes().first() else {
+            return false;
+        };
+        self.listed_shapes[usize::from(first)] & (1 << stem.len().min(63)) != 0
+            && self.listed.contains_key(stem)
     }
 
     /// The stem a misspelled one stands for, if exactly one is one edit away.
@@ -202,7 +220,7 @@ pub(super) fn find(matcher: &MentionMatcher, text: &str, mentions: &[Mention]) -
         stem.clear();
         stem.push_str(letters);
         stem.make_ascii_lowercase();
-        let listed = matcher.fuzzy.listed.contains_key(&stem);
+        let listed = matcher.fuzzy.is_listed(&stem);
         if !(listed || shaped)
             || matcher.fuzzy.known.contains(&stem)
             || overlaps(mentions, &t.span)
@@ -267,14 +285,13 @@ pub(super) fn unknown(
             continue;
         };
         let letters = &text[t.letters.clone()];
-        if letters.len() < 3 {
+        // Most versioned tokens are mentions already: ruled out before the
+        // stem is lower-cased and looked up.
+        if letters.len() < 3 || overlaps(mentions, &t.span) {
             continue;
         }
         let stem = letters.to_ascii_lowercase();
-        if !matcher.fuzzy.known.contains(&stem)
-            || overlaps(mentions, &t.span)
-            || !valid_boundaries(text, &t.span)
-        {
+        if !matcher.fuzzy.known.contains(&stem) || !valid_boundaries(text, &t.span) {
             continue;
         }
         let v = &text[version];
