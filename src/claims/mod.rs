@@ -161,15 +161,16 @@ pub fn extract_in(
     let qhi = quantities.partition_point(|q| q.span.start < within.end);
     let mut claims = dates::release_claims(kb, masked, &mentions[mlo..mhi], quantities, &mut used);
     claims.retain(|c| within.contains(&c.span.start));
+    let (mut mention_cursor, mut sentence_cursor) = Default::default();
     for (qi, q) in quantities.iter().enumerate().take(qhi).skip(qlo) {
-        if used[qi] || subjects.overlaps_mention(&q.span) {
+        if used[qi] || subjects.overlaps_mention(&q.span, &mut mention_cursor) {
             continue;
         }
         let tail = line_tail(masked, q.span.start);
         if is_reference_number(tail) || is_glued_size_list(masked, tail, &q.span) {
             continue;
         }
-        let Some(sentence) = subjects.sentence_at(q.span.start) else {
+        let Some(sentence) = subjects.sentence_at(q.span.start, &mut sentence_cursor) else {
             continue;
         };
         let found = match sentence.container {
@@ -208,7 +209,7 @@ pub fn extract_in(
     let (mut line, mut at) = (first_line, within.start.min(bytes.len()));
     for c in &mut claims {
         let start = c.span.start.min(bytes.len()).max(at);
-        line += bytes[at..start].iter().filter(|&&b| b == b'\n').count();
+        line += memchr::memchr_iter(b'\n', &bytes[at..start]).count();
         at = start;
         c.line = line;
     }

@@ -10,6 +10,30 @@ use crate::mentions::Mention;
 
 use super::{Subject, Subjects as Models};
 
+/// A position in a sorted slice that later look-ups start from: what
+/// `partition_point(before)` gives, found by a binary search the first time
+/// and by walking forward after that, for look-ups that come in order.
+#[derive(Default)]
+pub(super) struct Cursor(Option<usize>);
+
+impl Cursor {
+    fn seek<T>(&mut self, items: &[T], before: impl Fn(&T) -> bool) -> usize {
+        let i = match self.0 {
+            // Not in order after all: search afresh.
+            Some(i) if i <= items.len() && (i == 0 || before(&items[i - 1])) => {
+                let mut i = i;
+                while i < items.len() && before(&items[i]) {
+                    i += 1;
+                }
+                i
+            }
+            _ => items.partition_point(before),
+        };
+        self.0 = Some(i);
+        i
+    }
+}
+
 /// What `subjects_in` found: how many distinct subjects (at most 3), and the first.
 struct Found {
     count: usize,
@@ -78,16 +102,20 @@ impl<'a> Subjects<'a> {
         r
     }
 
-    pub(super) fn overlaps_mention(&self, span: &Range<usize>) -> bool {
-        let i = self.mentions.partition_point(|m| m.span.end <= span.start);
+    /// Whether `span` overlaps a mention. `from` is where the search starts
+    /// (0 at first) and is left for the next call: spans asked about in order
+    /// are found by walking, not by a binary search each (one per number).
+    pub(super) fn overlaps_mention(&self, span: &Range<usize>, from: &mut Cursor) -> bool {
+        let i = from.seek(self.mentions, |m| m.span.end <= span.start);
         self.mentions
             .get(i)
             .is_some_and(|m| m.span.start < span.end)
     }
 
-    pub(super) fn sentence_at(&self, offset: usize) -> Option<&'a Sentence> {
+    /// The sentence holding `offset`; `from` as in `overlaps_mention`.
+    pub(super) fn sentence_at(&self, offset: usize, from: &mut Cursor) -> Option<&'a Sentence> {
         let s = &self.structure.sentences;
-        let i = s.partition_point(|x| x.span.end <= offset);
+        let i = from.seek(s, |x| x.span.end <= offset);
         s.get(i).filter(|x| x.span.start <= offset)
     }
 

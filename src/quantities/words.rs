@@ -90,12 +90,11 @@ const COUNTERS: &[(&str, Unit)] = &[
 fn unit_word_at(b: &[u8], j: usize) -> Option<(Unit, usize)> {
     let first = b.get(j)?.to_ascii_lowercase();
     let mut best: Option<(Unit, usize)> = None;
-    for (pat, unit) in UNITS {
+    // Runs after every number: only the entries starting with the right byte,
+    // in list order.
+    for &k in &units_by_first_byte()[usize::from(first)] {
+        let (pat, unit) = &UNITS[k];
         let p = pat.as_bytes();
-        // Runs after every number: most entries fail on their first byte.
-        if p[0].to_ascii_lowercase() != first {
-            continue;
-        }
         let ok = if p[0].is_ascii_alphabetic() {
             at_ci(b, j, p) && !word_at(b, j + p.len())
         } else {
@@ -106,6 +105,20 @@ fn unit_word_at(b: &[u8], j: usize) -> Option<(Unit, usize)> {
         }
     }
     best
+}
+
+/// Indexes into `UNITS` by the lower-cased first byte of the word.
+fn units_by_first_byte() -> &'static [Vec<usize>] {
+    static TABLE: std::sync::OnceLock<Vec<Vec<usize>>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = vec![Vec::new(); 256];
+        for (k, (pat, _)) in UNITS.iter().enumerate() {
+            if let Some(&b) = pat.as_bytes().first() {
+                t[usize::from(b.to_ascii_lowercase())].push(k);
+            }
+        }
+        t
+    })
 }
 
 trait Longest {
