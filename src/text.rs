@@ -153,6 +153,18 @@ impl LineIndex {
     }
 }
 
+/// A table of the bytes in `bytes`, for scanners that skip, a look-up a
+/// byte, to the next byte that matters.
+pub const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut k = 0;
+    while k < bytes.len() {
+        t[bytes[k] as usize] = true;
+        k += 1;
+    }
+    t
+}
+
 /// Width of `s` in the given encoding.
 pub fn column_width(s: &str, enc: Encoding) -> usize {
     match enc {

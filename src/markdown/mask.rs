@@ -93,23 +93,14 @@ fn is_fence_line(line: &[u8], fence: u8, closing: bool) -> bool {
     body == [fence; 3] || (closing && fence == b'-' && body == b"...")
 }
 
+/// The bytes `blank_urls_and_liquid` looks at: the first letters of `http`,
+/// `www.` and `ftp`, `*`, `~` and `{`.
+const STARTS: [bool; 256] = crate::text::byte_set(b"hHwWfF*~{");
+
 /// Blanks, in prose, bare URLs (`https://...`, `http://...`, `www.x...`),
 /// Hexo/Jekyll liquid tags (`{% ... %}` on one line), and runs of `**` / `~~` left
 /// as text by emphasis that CommonMark's flanking rules did not close (common next
 /// to CJK punctuation: `**结构：**与`). One pass over the buffer.
-/// The bytes `blank_urls_and_liquid` looks at: the first letters of `http`,
-/// `www.` and `ftp`, `*`, `~` and `{`.
-const STARTS: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut k = 0;
-    let bytes = b"hHwWfF*~{";
-    while k < bytes.len() {
-        t[bytes[k] as usize] = true;
-        k += 1;
-    }
-    t
-};
-
 pub(super) fn blank_urls_and_liquid(masked: &mut [u8]) {
     let mut i = 0;
     let n = masked.len();

@@ -33,16 +33,7 @@ fn is_closer(c: char) -> bool {
 
 /// Bytes that can start a sentence terminator or a line break: the ASCII ones,
 /// and the lead bytes of `。` (U+3002) and of `！？；｡` (U+FF01..U+FF61).
-const STOPS: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut k = 0;
-    let bytes = b"\n\r.!?;\xE3\xEF";
-    while k < bytes.len() {
-        t[bytes[k] as usize] = true;
-        k += 1;
-    }
-    t
-};
+const STOPS: [bool; 256] = crate::text::byte_set(b"\n\r.!?;\xE3\xEF");
 
 /// Abbreviations after which `. ` does not end a sentence (compared lowercased,
 /// without the final dot).

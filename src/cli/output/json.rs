@@ -97,12 +97,31 @@ struct FindingJson<'a> {
 
 #[derive(Serialize)]
 struct RelatedJson<'a> {
+    #[serde(flatten)]
+    at: At,
+    message: &'a str,
+    path: String,
+}
+
+/// Where a related place or an edit is: its four fields come first in
+/// alphabetical order, so they can be one flattened struct.
+#[derive(Serialize)]
+struct At {
     column: Option<usize>,
     end_column: Option<usize>,
     end_line: Option<usize>,
     line: Option<usize>,
-    message: &'a str,
-    path: String,
+}
+
+impl From<Option<super::Location>> for At {
+    fn from(l: Option<super::Location>) -> At {
+        At {
+            column: l.map(|l| l.column),
+            end_column: l.map(|l| l.end_column),
+            end_line: l.map(|l| l.end_line),
+            line: l.map(|l| l.line),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -114,10 +133,8 @@ struct FixJson<'a> {
 
 #[derive(Serialize)]
 struct EditJson<'a> {
-    column: Option<usize>,
-    end_column: Option<usize>,
-    end_line: Option<usize>,
-    line: Option<usize>,
+    #[serde(flatten)]
+    at: At,
     new_text: &'a str,
 }
 
@@ -126,31 +143,19 @@ fn finding_json<'a>(sources: &SourceMap, f: &'a Finding) -> FindingJson<'a> {
     let related = f
         .related
         .iter()
-        .map(|r| {
-            let l = sources.location(&r.path, &r.span);
-            RelatedJson {
-                column: l.map(|l| l.column),
-                end_column: l.map(|l| l.end_column),
-                end_line: l.map(|l| l.end_line),
-                line: l.map(|l| l.line),
-                message: &r.message,
-                path: display_path(&r.path),
-            }
+        .map(|r| RelatedJson {
+            at: sources.location(&r.path, &r.span).into(),
+            message: &r.message,
+            path: display_path(&r.path),
         })
         .collect();
     let fix = f.fix.as_ref().map(|fix| FixJson {
         edits: fix
             .edits
             .iter()
-            .map(|e| {
-                let l = sources.location(&f.path, &e.span);
-                EditJson {
-                    column: l.map(|l| l.column),
-                    end_column: l.map(|l| l.end_column),
-                    end_line: l.map(|l| l.end_line),
-                    line: l.map(|l| l.line),
-                    new_text: &e.new_text,
-                }
+            .map(|e| EditJson {
+                at: sources.location(&f.path, &e.span).into(),
+                new_text: &e.new_text,
             })
             .collect(),
         safe: fix.safe,
