@@ -187,17 +187,20 @@ fn huge_single_line() {
 /// in one document, scanned the text between them for a newline: O(k² · n) for k
 /// claims on one line of n bytes. Measured before the fix (release):
 /// `findings()` on one line of 125 KB 1.4 s, 250 KB 11 s, 500 KB 89 s; `check` on
-/// a 50 MB line did not finish in 900 s. Now milliseconds.
+/// a 50 MB line did not finish in 900 s. Now milliseconds. Not timed here
+/// (speed is the benchmarks' to measure: `benches/run.sh` runs a 50 MB line):
+/// this checks the findings of a 500 KB line are sound.
 #[test]
 fn single_line_findings_are_not_cubic() {
     let s = single_line(500);
     let a = analyzer();
     let d = a.analyze(Path::new("note.md"), Arc::from(s.as_str()));
-    let t = std::time::Instant::now();
     let f = a.findings(&[&d]);
-    let secs = t.elapsed().as_secs_f64();
     check_invariants(&s, &d, &f);
-    assert!(secs < 5.0, "findings() on a 500 KB line took {secs:.1}s");
+    assert!(
+        !f.is_empty(),
+        "a long line of figures still yields findings"
+    );
 }
 
 /// Regression (found by `benches/`, fixed on main in b3f9000): every side of a
