@@ -252,16 +252,39 @@ pub(super) fn before_mods(b: &[u8], s: usize, floor: usize) -> Mods {
     let mut k = s;
     for _ in 0..2 {
         k = skip_spaces_back(b, k, floor, 3);
-        let Some(&(pat, m)) = BEFORE.iter().find(|(pat, _)| {
-            let p = pat.as_bytes();
-            k >= floor + p.len() && ends_ci(b, k, p) && before_ok(b, k - p.len(), p)
-        }) else {
+        let Some(&last) = k.checked_sub(1).and_then(|i| b.get(i)) else {
+            break;
+        };
+        // Only the words ending in that byte, in list order.
+        let Some(&(pat, m)) = before_by_last_byte()[usize::from(last.to_ascii_lowercase())]
+            .iter()
+            .map(|&i| &BEFORE[i])
+            .find(|(pat, _)| {
+                let p = pat.as_bytes();
+                k >= floor + p.len() && ends_ci(b, k, p) && before_ok(b, k - p.len(), p)
+            })
+        else {
             break;
         };
         mods.add(m);
         k -= pat.len();
     }
     mods
+}
+
+/// Indexes into `BEFORE` by the lower-cased last byte of the word: the look-up
+/// runs before every number.
+fn before_by_last_byte() -> &'static [Vec<usize>] {
+    static TABLE: std::sync::OnceLock<Vec<Vec<usize>>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = vec![Vec::new(); 256];
+        for (k, (pat, _)) in BEFORE.iter().enumerate() {
+            if let Some(&b) = pat.as_bytes().last() {
+                t[usize::from(b.to_ascii_lowercase())].push(k);
+            }
+        }
+        t
+    })
 }
 
 /// Context checks for a modifier starting at `start`.
