@@ -62,19 +62,32 @@ pub(super) fn ascii_value(b: &[u8], s: usize, e: usize) -> u32 {
 /// `b[i..]` starts with `pat`.
 #[inline]
 pub(super) fn at(b: &[u8], i: usize, pat: &[u8]) -> bool {
-    b.get(i..).is_some_and(|s| s.starts_with(pat))
+    // The first byte decides most calls (word lists are tried entry by entry).
+    match (b.get(i), pat.first()) {
+        (Some(x), Some(y)) if x != y => false,
+        _ => b.get(i..).is_some_and(|s| s.starts_with(pat)),
+    }
 }
 
 /// `b[i..]` starts with `pat`, ASCII case-insensitively.
 #[inline]
 pub(super) fn at_ci(b: &[u8], i: usize, pat: &[u8]) -> bool {
-    b.get(i..i.saturating_add(pat.len()))
-        .is_some_and(|s| s.eq_ignore_ascii_case(pat))
+    match (b.get(i), pat.first()) {
+        (Some(x), Some(y)) if !x.eq_ignore_ascii_case(y) => false,
+        _ => b
+            .get(i..i.saturating_add(pat.len()))
+            .is_some_and(|s| s.eq_ignore_ascii_case(pat)),
+    }
 }
 
 /// `b[..end]` ends with `pat`, ASCII case-insensitively (exact for non-ASCII).
 #[inline]
 pub(super) fn ends_ci(b: &[u8], end: usize, pat: &[u8]) -> bool {
+    if let (Some(x), Some(y)) = (end.checked_sub(1).and_then(|k| b.get(k)), pat.last()) {
+        if !x.eq_ignore_ascii_case(y) {
+            return false;
+        }
+    }
     end >= pat.len()
         && b.get(end - pat.len()..end)
             .is_some_and(|s| s.eq_ignore_ascii_case(pat))
