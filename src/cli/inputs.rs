@@ -88,8 +88,9 @@ fn normalize(path: &Path) -> PathBuf {
     }
 }
 
-enum Read {
-    Note(Note),
+/// One file, read, with what was made of it if it is a note.
+enum Read<T> {
+    Note(Note, T),
     NotUtf8(PathBuf),
     Failed(PathBuf, std::io::Error),
 }
@@ -105,41 +106,35 @@ pub fn read(paths: &[PathBuf]) -> Inputs {
 /// `Inputs::notes`.
 pub fn read_then<T: Send>(paths: &[PathBuf], then: impl Fn(&Note) -> T + Sync) -> (Inputs, Vec<T>) {
     let (files, mut errors) = collect(paths);
-    let results: Vec<(Read, Option<T>)> = files
+    let results: Vec<Read<T>> = files
         .into_par_iter()
-        .map(|path| {
-            let read = match std::fs::read(&path) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => Read::Note(Note {
+        .map(|path| match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => {
+                    let note = Note {
                         path,
                         text: Arc::from(text),
-                    }),
-                    Err(_) => Read::NotUtf8(path),
-                },
-                Err(e) => Read::Failed(path, e),
-            };
-            let done = match &read {
-                Read::Note(n) => Some(then(n)),
-                _ => None,
-            };
-            (read, done)
+                    };
+                    let done = then(&note);
+                    Read::Note(note, done)
+                }
+                Err(_) => Read::NotUtf8(path),
+            },
+            Err(e) => Read::Failed(path, e),
         })
         .collect();
     let mut inputs = Inputs::default();
     let mut done = Vec::with_capacity(results.len());
     for r in results {
         match r {
-            (Read::Note(n), Some(t)) => {
+            Read::Note(n, t) => {
                 inputs.notes.push(n);
                 done.push(t);
             }
-            (Read::Note(_), None) => {}
-            (Read::NotUtf8(p), _) => inputs
+            Read::NotUtf8(p) => inputs
                 .skipped
                 .push(format!("{}: not valid UTF-8, skipped", display_path(&p))),
-            (Read::Failed(p, e), _) => {
-                errors.push(format!("{}: cannot read: {e}", display_path(&p)))
-            }
+            Read::Failed(p, e) => errors.push(format!("{}: cannot read: {e}", display_path(&p))),
         }
     }
     inputs.errors = errors;

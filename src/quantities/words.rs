@@ -110,15 +110,23 @@ fn unit_word_at(b: &[u8], j: usize) -> Option<(Unit, usize)> {
 /// Indexes into `UNITS` by the lower-cased first byte of the word.
 fn units_by_first_byte() -> &'static [Vec<usize>] {
     static TABLE: std::sync::OnceLock<Vec<Vec<usize>>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut t = vec![Vec::new(); 256];
-        for (k, (pat, _)) in UNITS.iter().enumerate() {
-            if let Some(&b) = pat.as_bytes().first() {
-                t[usize::from(b.to_ascii_lowercase())].push(k);
-            }
+    TABLE.get_or_init(|| index_by_byte(UNITS.iter().map(|(w, _)| *w), <[u8]>::first))
+}
+
+/// For each byte value, the indexes (in list order) of the `words` whose
+/// `pick`ed byte is that one, ASCII lower-cased: the look-ups that run at every
+/// number try only the words that can match.
+fn index_by_byte<'a>(
+    words: impl Iterator<Item = &'a str>,
+    pick: fn(&[u8]) -> Option<&u8>,
+) -> Vec<Vec<usize>> {
+    let mut t = vec![Vec::new(); 256];
+    for (k, w) in words.enumerate() {
+        if let Some(&b) = pick(w.as_bytes()) {
+            t[usize::from(b.to_ascii_lowercase())].push(k);
         }
-        t
-    })
+    }
+    t
 }
 
 trait Longest {
@@ -276,15 +284,7 @@ pub(super) fn before_mods(b: &[u8], s: usize, floor: usize) -> Mods {
 /// runs before every number.
 fn before_by_last_byte() -> &'static [Vec<usize>] {
     static TABLE: std::sync::OnceLock<Vec<Vec<usize>>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut t = vec![Vec::new(); 256];
-        for (k, (pat, _)) in BEFORE.iter().enumerate() {
-            if let Some(&b) = pat.as_bytes().last() {
-                t[usize::from(b.to_ascii_lowercase())].push(k);
-            }
-        }
-        t
-    })
+    TABLE.get_or_init(|| index_by_byte(BEFORE.iter().map(|(w, _)| *w), <[u8]>::last))
 }
 
 /// Context checks for a modifier starting at `start`.
