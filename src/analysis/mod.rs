@@ -350,7 +350,6 @@ impl FindingsIndex {
             }
             moved += 1;
         }
-        let mut lines = rules::conflict::LineCache::default();
         let mut found: Vec<Option<Option<&'a DocumentAnalysis>>> = vec![None; self.ids.len()];
         for &key in &recompute {
             // Sides in path order, whatever order the documents came in.
@@ -358,18 +357,18 @@ impl FindingsIndex {
             for (path, member) in self.members.get(&key).into_iter().flatten() {
                 let doc = *found[member.id].get_or_insert_with(|| lookup(path));
                 if let Some(doc) = doc {
-                    sides.extend(member.claims.iter().filter_map(|&i| {
-                        Some(Side {
-                            doc,
-                            claim: doc.claims.get(i)?,
-                        })
-                    }));
+                    sides.extend(
+                        member
+                            .claims
+                            .iter()
+                            .filter_map(|&i| Some(Side::new(doc, doc.claims.get(i)?))),
+                    );
                 }
             }
             if sides.len() < 2 {
                 continue;
             }
-            let outcome = rules::conflict::check_group(kb, key, &sides, &mut lines);
+            let outcome = rules::conflict::check_group(kb, key, &sides);
             let parts = fresh.entry(key).or_default();
             for f in outcome.findings {
                 parts.entry(f.path.clone()).or_default().conflicts.push(f);

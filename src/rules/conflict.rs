@@ -8,7 +8,6 @@ use rayon::prelude::*;
 use crate::analysis::DocumentAnalysis;
 use crate::claims::{Claim, ClaimValue};
 use crate::kb::{Attribute, Kb, ModelId};
-use crate::text::{Encoding, LineIndex};
 
 use super::kb_mismatch::subject_name;
 use super::matching::{agrees, claim_days};
@@ -98,6 +97,28 @@ fn varies_by_variant(kb: &Kb, model: ModelId, attr: Attribute) -> bool {
 pub struct Side<'a> {
     pub doc: &'a DocumentAnalysis,
     pub claim: &'a Claim,
+    /// `interval` and `binary` of the claim's value, read when the side is
+    /// made: clustering a large group then compares these, without reaching
+    /// into every claim of every note again (a cache miss each, in no order).
+    sig: Sig,
+}
+
+/// A value as far as clustering is concerned: two sides with equal
+/// signatures claim the same interval.
+type Sig = (Option<(f64, f64)>, Option<(f64, f64)>);
+
+fn sig(v: &ClaimValue) -> Sig {
+    (interval(v), binary(v))
+}
+
+impl<'a> Side<'a> {
+    pub fn new(doc: &'a DocumentAnalysis, claim: &'a Claim) -> Side<'a> {
+        Side {
+            doc,
+            claim,
+            sig: sig(&claim.value),
+        }
+    }
 }
 
 /// Places elsewhere that agree with the knowledge base where a claim contradicts
@@ -146,13 +167,20 @@ pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Outcome {
 /// The outcome of each group with at least two sides. Sides are taken in the
 /// order of `docs`.
 fn check_groups(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<(Key, Outcome)> {
+    // Keys and sides per document in parallel, each note's claims read in
+    // order; then one pass files them into groups.
+    let keyed: Vec<Vec<(Key, Side)>> = docs
+        .par_iter()
+        .map(|doc| {
+            doc.claims
+                .iter()
+                .filter_map(|claim| Some((key_of(kb, claim)?, Side::new(doc, claim))))
+                .collect()
+        })
+        .collect();
     let mut groups: HashMap<Key, Vec<Side>> = HashMap::new();
-    for doc in docs {
-        for claim in &doc.claims {
-            if let Some(key) = key_of(kb, claim) {
-                groups.entry(key).or_default().push(Side { doc, claim });
-            }
-        }
+    for (key, side) in keyed.into_iter().flatten() {
+        groups.entry(key).or_default().push(side);
     }
     let mut groups: Vec<(Key, Vec<Side>)> =
         groups.into_iter().filter(|(_, s)| s.len() >= 2).collect();
@@ -160,18 +188,12 @@ fn check_groups(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<(Key, Outcome)> {
     // Groups are independent: checked in parallel, results in key order.
     groups
         .par_iter()
-        .map_init(LineCache::default, |lines, (k, sides)| {
-            (*k, check_group(kb, *k, sides, lines))
-        })
+        .map(|(k, sides)| (*k, check_group(kb, *k, sides)))
         .collect()
 }
 
-/// Line indexes of the documents a run has needed (for `file:line` in messages).
-#[derive(Default)]
-pub struct LineCache(HashMap<*const DocumentAnalysis, LineIndex>);
-
 /// One group: every claim about `key`, in the order given.
-pub fn check_group(kb: &Kb, key: Key, sides: &[Side], lines: &mut LineCache) -> Outcome {
+pub fn check_group(kb: &Kb, key: Key, sides: &[Side]) -> Outcome {
     let mut out = Outcome::default();
     let (model, variant, attr) = key;
     let m = kb.model(model);
@@ -180,13 +202,14 @@ pub fn check_group(kb: &Kb, key: Key, sides: &[Side], lines: &mut LineCache) -> 
     // compared once each, so a thousand notes repeating two figures cost two
     // comparisons, not a million.
     let mut clusters: Vec<(ClaimValue, Vec<&Side>)> = Vec::new();
+    let mut sigs: Vec<Sig> = Vec::new();
     for side in sides {
-        match clusters
-            .iter_mut()
-            .find(|(v, _)| same_interval(v, &side.claim.value))
-        {
-            Some((_, members)) => members.push(side),
-            None => clusters.push((side.claim.value.clone(), vec![side])),
+        match sigs.iter().position(|s| *s == side.sig) {
+            Some(c) => clusters[c].1.push(side),
+            None => {
+                sigs.push(side.sig);
+                clusters.push((side.claim.value.clone(), vec![side]));
+            }
         }
     }
     if !facts.is_empty() {
@@ -215,7 +238,7 @@ pub fn check_group(kb: &Kb, key: Key, sides: &[Side], lines: &mut LineCache) -> 
                 continue;
             }
             out.findings
-                .push(finding(kb, (model, variant, attr), a, &others, lines));
+                .push(finding(kb, (model, variant, attr), a, &others));
         }
     }
     out
@@ -276,15 +299,6 @@ fn corroborate(
     }
 }
 
-fn line_of(b: &Side, lines: &mut LineCache) -> usize {
-    let idx = lines
-        .0
-        .entry(std::ptr::from_ref(b.doc))
-        .or_insert_with(|| LineIndex::new(&b.doc.text));
-    idx.position(&b.doc.text, b.claim.span.start, Encoding::Chars)
-        .0
-}
-
 /// How many other places a message and its related information name.
 const MAX_LISTED: usize = 5;
 
@@ -293,13 +307,13 @@ fn finding(
     (model, variant, attr): (ModelId, Option<usize>, Attribute),
     a: &Side,
     others: &[&Side],
-    lines: &mut LineCache,
 ) -> Finding {
     let found = written(a.doc, &a.claim.span);
     let mut elsewhere = Vec::new();
     let mut related = Vec::new();
     for b in others.iter().take(MAX_LISTED) {
-        let line = line_of(b, lines);
+        // Claims carry their line: no line index of the other note is needed.
+        let line = b.claim.line;
         let value = written(b.doc, &b.claim.span);
         elsewhere.push(format!("{value} in {}:{}", b.doc.path.display(), line + 1));
         related.push(Related {
@@ -339,10 +353,6 @@ fn finding(
     f.expected = Some(values.join(", "));
     f.related = related;
     f
-}
-
-fn same_interval(a: &ClaimValue, b: &ClaimValue) -> bool {
-    interval(a) == interval(b) && binary(a) == binary(b)
 }
 
 /// Two values on one line are usually two different things (before and after

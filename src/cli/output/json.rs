@@ -54,21 +54,18 @@ pub fn render(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 fn element(buf: &mut Vec<u8>, value: &impl Serialize) {
     buf.extend_from_slice(b",\n  ");
     let start = buf.len();
-    // Writing to a Vec cannot fail, and a `Value` always serializes.
+    // Writing to a Vec cannot fail, and these values always serialize.
     let _ = serde_json::to_writer_pretty(&mut *buf, value);
-    let newlines = buf[start..].iter().filter(|&&b| b == b'\n').count();
-    if newlines == 0 {
-        return;
+    // Re-indent in one pass, a line at a time (serde_json writes many small
+    // pieces: indenting inside a `Write` adapter costs more).
+    let rendered = buf.split_off(start);
+    let mut from = 0;
+    for nl in memchr::memchr_iter(b'\n', &rendered) {
+        buf.extend_from_slice(&rendered[from..=nl]);
+        buf.extend_from_slice(b"  ");
+        from = nl + 1;
     }
-    let mut indented = Vec::with_capacity(buf.len() - start + 2 * newlines);
-    for &b in &buf[start..] {
-        indented.push(b);
-        if b == b'\n' {
-            indented.extend_from_slice(b"  ");
-        }
-    }
-    buf.truncate(start);
-    buf.extend_from_slice(&indented);
+    buf.extend_from_slice(&rendered[from..]);
 }
 
 /// One finding as JSON. Fields in alphabetical order: the order `json!`'s
