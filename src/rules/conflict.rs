@@ -97,27 +97,11 @@ fn varies_by_variant(kb: &Kb, model: ModelId, attr: Attribute) -> bool {
 pub struct Side<'a> {
     pub doc: &'a DocumentAnalysis,
     pub claim: &'a Claim,
-    /// `interval` and `binary` of the claim's value, read when the side is
-    /// made: clustering a large group then compares these, without reaching
-    /// into every claim of every note again (a cache miss each, in no order).
-    sig: Sig,
-}
-
-/// A value as far as clustering is concerned: two sides with equal
-/// signatures claim the same interval.
-type Sig = (Option<(f64, f64)>, Option<(f64, f64)>);
-
-fn sig(v: &ClaimValue) -> Sig {
-    (interval(v), binary(v))
 }
 
 impl<'a> Side<'a> {
     pub fn new(doc: &'a DocumentAnalysis, claim: &'a Claim) -> Side<'a> {
-        Side {
-            doc,
-            claim,
-            sig: sig(&claim.value),
-        }
+        Side { doc, claim }
     }
 }
 
@@ -167,20 +151,13 @@ pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Outcome {
 /// The outcome of each group with at least two sides. Sides are taken in the
 /// order of `docs`.
 fn check_groups(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<(Key, Outcome)> {
-    // Keys and sides per document in parallel, each note's claims read in
-    // order; then one pass files them into groups.
-    let keyed: Vec<Vec<(Key, Side)>> = docs
-        .par_iter()
-        .map(|doc| {
-            doc.claims
-                .iter()
-                .filter_map(|claim| Some((key_of(kb, claim)?, Side::new(doc, claim))))
-                .collect()
-        })
-        .collect();
     let mut groups: HashMap<Key, Vec<Side>> = HashMap::new();
-    for (key, side) in keyed.into_iter().flatten() {
-        groups.entry(key).or_default().push(side);
+    for doc in docs {
+        for claim in &doc.claims {
+            if let Some(key) = key_of(kb, claim) {
+                groups.entry(key).or_default().push(Side::new(doc, claim));
+            }
+        }
     }
     let mut groups: Vec<(Key, Vec<Side>)> =
         groups.into_iter().filter(|(_, s)| s.len() >= 2).collect();
@@ -202,14 +179,13 @@ pub fn check_group(kb: &Kb, key: Key, sides: &[Side]) -> Outcome {
     // compared once each, so a thousand notes repeating two figures cost two
     // comparisons, not a million.
     let mut clusters: Vec<(ClaimValue, Vec<&Side>)> = Vec::new();
-    let mut sigs: Vec<Sig> = Vec::new();
     for side in sides {
-        match sigs.iter().position(|s| *s == side.sig) {
-            Some(c) => clusters[c].1.push(side),
-            None => {
-                sigs.push(side.sig);
-                clusters.push((side.claim.value.clone(), vec![side]));
-            }
+        match clusters
+            .iter_mut()
+            .find(|(v, _)| same_interval(v, &side.claim.value))
+        {
+            Some((_, members)) => members.push(side),
+            None => clusters.push((side.claim.value.clone(), vec![side])),
         }
     }
     if !facts.is_empty() {
@@ -353,6 +329,10 @@ fn finding(
     f.expected = Some(values.join(", "));
     f.related = related;
     f
+}
+
+fn same_interval(a: &ClaimValue, b: &ClaimValue) -> bool {
+    interval(a) == interval(b) && binary(a) == binary(b)
 }
 
 /// Two values on one line are usually two different things (before and after
