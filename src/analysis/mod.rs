@@ -169,9 +169,11 @@ impl Analyzer {
         let cross = rules::conflict::check(&self.kb, docs);
         all.extend(cross.findings);
         attach_corroborations(&mut all, cross.corroborations);
-        let by_path: HashMap<&Path, &DocumentAnalysis> =
-            docs.iter().map(|d| (d.path.as_path(), *d)).collect();
-        self.finish(all, |p| by_path.get(p).copied())
+        // By the paths' bytes (a `Path` hashes component by component): a
+        // finding's path is a clone of its document's.
+        let by_path: HashMap<&std::ffi::OsStr, &DocumentAnalysis> =
+            docs.iter().map(|d| (d.path.as_os_str(), *d)).collect();
+        self.finish(all, |p| by_path.get(p.as_os_str()).copied())
     }
 
     /// Applies severities and suppressions, and sorts.

@@ -117,17 +117,19 @@ pub fn run(globals: &Globals, args: CheckArgs) -> CliResult {
     // The analyses are done with; only the notes a report points into need
     // their text and line index.
     drop(docs);
-    let cited: std::collections::HashSet<&std::path::Path> = findings
+    // By the paths' bytes (hashing a `Path` walks its components): every
+    // cited path is a clone of a note's.
+    let cited: std::collections::HashSet<&std::ffi::OsStr> = findings
         .iter()
         .flat_map(|f| {
-            std::iter::once(f.path.as_path()).chain(f.related.iter().map(|r| r.path.as_path()))
+            std::iter::once(f.path.as_os_str()).chain(f.related.iter().map(|r| r.path.as_os_str()))
         })
         .collect();
     let mut sources = SourceMap::new();
     sources.add_all(
         notes
             .iter()
-            .filter(|n| cited.contains(n.path.as_path()))
+            .filter(|n| cited.contains(n.path.as_os_str()))
             .map(|n| (n.path.clone(), n.text.clone()))
             .collect(),
     );

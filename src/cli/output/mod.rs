@@ -8,6 +8,7 @@ pub mod json;
 pub mod sarif;
 
 use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -49,7 +50,10 @@ struct SourceText {
 /// locations at a KB entry).
 #[derive(Default)]
 pub struct SourceMap {
-    files: HashMap<PathBuf, SourceText>,
+    /// Keyed by the path's bytes: hashing a `Path` walks its components, and
+    /// a report looks up a path for every finding and related place. Every
+    /// path looked up is a clone of one added here, so bytes are enough.
+    files: HashMap<OsString, SourceText>,
     /// KB files compiled into the binary: not files a user can open.
     embedded: HashSet<PathBuf>,
 }
@@ -62,11 +66,11 @@ impl SourceMap {
     /// Adds notes, their line indexes built in parallel.
     pub fn add_all(&mut self, notes: Vec<(PathBuf, Arc<str>)>) {
         use rayon::prelude::*;
-        let indexed: Vec<(PathBuf, SourceText)> = notes
+        let indexed: Vec<(OsString, SourceText)> = notes
             .into_par_iter()
             .map(|(path, text)| {
                 let index = LineIndex::new(&text);
-                (path, SourceText { text, index })
+                (path.into_os_string(), SourceText { text, index })
             })
             .collect();
         self.files.extend(indexed);
@@ -82,9 +86,9 @@ impl SourceMap {
             let path = match &s.origin {
                 KbOrigin::Embedded(name) => {
                     self.embedded.insert(PathBuf::from(name));
-                    PathBuf::from(name)
+                    OsString::from(name)
                 }
-                KbOrigin::Workspace(p) => p.clone(),
+                KbOrigin::Workspace(p) => p.clone().into_os_string(),
             };
             self.files.entry(path).or_insert_with(|| {
                 let index = LineIndex::new(&s.text);
@@ -107,7 +111,7 @@ impl SourceMap {
     }
 
     pub fn location_in(&self, path: &Path, span: &Range<usize>, enc: Encoding) -> Option<Location> {
-        let f = self.files.get(path)?;
+        let f = self.files.get(path.as_os_str())?;
         let (l, c) = f.index.position(&f.text, span.start, enc);
         let (el, ec) = f.index.position(&f.text, span.end.max(span.start), enc);
         Some(Location {
@@ -120,7 +124,7 @@ impl SourceMap {
 
     /// The text of a 1-based line, without its terminator.
     pub fn line_text(&self, path: &Path, line: usize) -> Option<&str> {
-        let f = self.files.get(path)?;
+        let f = self.files.get(path.as_os_str())?;
         let range = f.index.line_range(&f.text, line.checked_sub(1)?)?;
         f.text.get(range)
     }
