@@ -129,7 +129,7 @@ fn dashed(masked: &str, mut i: usize, qs: &[Quantity]) -> Option<(usize, Date)> 
     let qi = quantity_at(qs, i)?;
     let date = as_date(&qs[qi])?;
     let rest = &masked[qs[qi].span.end..];
-    let line_end = rest.find('\n').unwrap_or(rest.len());
+    let line_end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
     rest[..line_end].trim().is_empty().then_some((qi, date))
 }
 
@@ -144,7 +144,7 @@ fn date_then_verb(masked: &str, m: &Mention, qs: &[Quantity], i: usize) -> Optio
     let date = as_date(q)?;
     let between = masked.get(q.span.end..m.span.start)?;
     // A date and a name on different lines are not one statement.
-    if between.contains('\n') {
+    if memchr::memchr(b'\n', between.as_bytes()).is_some() {
         return None;
     }
     let between: String = between.split_whitespace().collect();
@@ -188,7 +188,7 @@ fn released_in(masked: &str, m: &Mention, qs: &[Quantity], qi: usize) -> Option<
         return None;
     }
     let between = masked.get(m.span.end..q.span.start)?;
-    if between.contains('\n') {
+    if memchr::memchr(b'\n', between.as_bytes()).is_some() {
         return None;
     }
     let between = between.trim().to_ascii_lowercase();

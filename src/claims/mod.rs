@@ -370,7 +370,9 @@ fn line_tail(masked: &str, at: usize) -> &str {
     }
     let end = trimmed.len();
     let window = &masked[subject::floor_char(masked, end.saturating_sub(LINE_TAIL))..end];
-    &window[window.rfind('\n').map_or(0, |i| i + 1)..]
+    // The memchr crate's search: `str::rfind` takes a slower generic path.
+    let line_start = memchr::memrchr(b'\n', window.as_bytes()).map_or(0, |i| i + 1);
+    &window[line_start..]
 }
 
 /// Longer than any look-back needs (8 characters of at most 4 bytes).
