@@ -22,7 +22,8 @@ use crate::mentions::Mention;
 use crate::quantities::{Date, Magnitude, Number, Quantity, QuantityKind, Unit};
 
 use keywords::{
-    ACTIVE_SET, ATTRIBUTE_KEYWORDS, BLOCKER_SET, DATA_SET, KEYWORD_SET, RELEASE_SET, TOTAL_SET,
+    ACTIVE_OR_TOTAL_SET, ACTIVE_WORDS, ATTRIBUTE_KEYWORDS, BLOCKER_SET, DATA_SET, KEYWORD_SET,
+    RELEASE_SET,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -458,9 +459,7 @@ fn attribute_for(
 ) -> Option<Attribute> {
     let text = masked.get(clause.clone())?;
     let wider = masked.get(wider.clone()).unwrap_or(text);
-    if blocked(text) {
-        return None;
-    }
+    // What the quantity alone rules out, before any word search.
     let number = match &q.kind {
         QuantityKind::Number(n) => n,
         QuantityKind::Range(_, n) => n,
@@ -474,11 +473,13 @@ fn attribute_for(
         Unit::Percent => return None,
         _ => None,
     };
+    if blocked(text) {
+        return None;
+    }
     // `label: value` (`激活参数：37B`): the label before the colon names the
-    // attribute when the value's own clause does not.
-    let label = label_before(masked, clause).filter(|l| !blocked(&masked[l.clone()]));
+    // attribute when the value's own clause does not. Looked for only then.
     let from_label = || {
-        let l = label.clone()?;
+        let l = label_before(masked, clause).filter(|l| !blocked(&masked[l.clone()]))?;
         nearest_keyword(&masked[l.clone()], l.start, &q.span, subjects).map(|a| (a, l))
     };
     let (attr, context) =
@@ -683,19 +684,22 @@ fn refine(
 
 /// Whether the nearest of `激活/active` and `总/total` to the number is `active`.
 fn says_active(clause: &str, digit: usize) -> bool {
-    let dist = |words: &keywords::WordSet| {
-        words
-            .occurrences(clause)
-            .map(|(s, e, _)| {
-                if e <= digit {
-                    digit - e
-                } else {
-                    s.saturating_sub(digit)
-                }
-            })
-            .min()
-    };
-    match (dist(&ACTIVE_SET), dist(&TOTAL_SET)) {
+    // The nearest of each kind, from one pass over the clause.
+    let (mut active, mut total) = (None::<usize>, None::<usize>);
+    for (s, e, i) in ACTIVE_OR_TOTAL_SET.occurrences(clause) {
+        let d = if e <= digit {
+            digit - e
+        } else {
+            s.saturating_sub(digit)
+        };
+        let nearest = if i < ACTIVE_WORDS.len() {
+            &mut active
+        } else {
+            &mut total
+        };
+        *nearest = Some(nearest.map_or(d, |n| n.min(d)));
+    }
+    match (active, total) {
         (Some(a), Some(t)) => a < t,
         (Some(_), None) => true,
         _ => false,

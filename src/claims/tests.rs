@@ -377,7 +377,45 @@ mod fast_paths {
         }
     }
 
+    /// `says_active` as first written: one search per word list.
+    fn plain_says_active(clause: &str, digit: usize) -> bool {
+        use super::super::keywords::{ACTIVE_WORDS, TOTAL_WORDS};
+        let dist = |words: &[&str]| {
+            let lower = clause.to_ascii_lowercase();
+            words
+                .iter()
+                .flat_map(|w| {
+                    lower
+                        .match_indices(w)
+                        .map(|(s, _)| (s, s + w.len()))
+                        .collect::<Vec<_>>()
+                })
+                .map(|(s, e)| {
+                    if e <= digit {
+                        digit - e
+                    } else {
+                        s.saturating_sub(digit)
+                    }
+                })
+                .min()
+        };
+        match (dist(ACTIVE_WORDS), dist(TOTAL_WORDS)) {
+            (Some(a), Some(t)) => a < t,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
+
     proptest! {
+        #[test]
+        fn active_or_total_matches_the_plain_definition(
+            words in proptest::collection::vec(prop::sample::select(vec!["激活", "Active", "activated", "TOTAL", "总", "参数", " ", "7B"]), 0..8),
+            digit in 0usize..60,
+        ) {
+            let clause = words.concat();
+            prop_assert_eq!(super::super::says_active(&clause, digit), plain_says_active(&clause, digit));
+        }
+
         #[test]
         fn reference_words_match_the_plain_definition(
             before in "[a-zA-Z图表第节 .#\u{3000}FfIiGgEeQq]{0,14}"
