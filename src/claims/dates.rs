@@ -5,6 +5,7 @@ use crate::kb::{Attribute, Kb};
 use crate::mentions::{Mention, MentionForm};
 use crate::quantities::{Date, Magnitude, Quantity, QuantityKind, Unit};
 
+use super::subject::Cursor;
 use super::{Claim, ClaimValue};
 
 const VERBS: &[&str] = &[
@@ -31,14 +32,24 @@ pub(super) fn release_claims(
     used: &mut [bool],
 ) -> Vec<Claim> {
     let mut out = Vec::new();
+    // Mentions come in order: the quantities before and after each are found
+    // by walking forward, not by two binary searches per mention.
+    let (mut before, mut after) = (Cursor::default(), Cursor::default());
     for m in mentions {
         if m.form == MentionForm::Shorthand || !kb.model(m.model).is_checkable() {
             continue;
         }
-        let found = parenthesised(masked, m, quantities)
-            .or_else(|| dashed(masked, m, quantities))
-            .or_else(|| date_then_verb(masked, m, quantities))
-            .or_else(|| released_in(masked, m, quantities));
+        let next = skip_spaces(masked, m.span.end);
+        let found = parenthesised(masked, next, quantities)
+            .or_else(|| dashed(masked, next, quantities))
+            .or_else(|| {
+                let i = before.seek(quantities, |q| q.span.end <= m.span.start);
+                date_then_verb(masked, m, quantities, i)
+            })
+            .or_else(|| {
+                let i = after.seek(quantities, |q| q.span.start < m.span.end);
+                released_in(masked, m, quantities, i)
+            });
         let Some((qi, date)) = found else {
             continue;
         };
@@ -93,9 +104,9 @@ fn skip_spaces(s: &str, i: usize) -> usize {
             .len()
 }
 
-/// `Name（2019）`, `Name (2023.07.18)`.
-fn parenthesised(masked: &str, m: &Mention, qs: &[Quantity]) -> Option<(usize, Date)> {
-    let mut i = skip_spaces(masked, m.span.end);
+/// `Name（2019）`, `Name (2023.07.18)`; `i` is where the text after the name
+/// resumes past spaces.
+fn parenthesised(masked: &str, mut i: usize, qs: &[Quantity]) -> Option<(usize, Date)> {
     let open = masked[i..].chars().next()?;
     if open != '(' && open != '（' {
         return None;
@@ -108,9 +119,8 @@ fn parenthesised(masked: &str, m: &Mention, qs: &[Quantity]) -> Option<(usize, D
     matches!(close, ')' | '）' | ',' | '，').then_some((qi, date))
 }
 
-/// `Transformer - 2017` at the end of a line.
-fn dashed(masked: &str, m: &Mention, qs: &[Quantity]) -> Option<(usize, Date)> {
-    let mut i = skip_spaces(masked, m.span.end);
+/// `Transformer - 2017` at the end of a line; `i` as in `parenthesised`.
+fn dashed(masked: &str, mut i: usize, qs: &[Quantity]) -> Option<(usize, Date)> {
     let dash = masked[i..].chars().next()?;
     if !matches!(dash, '-' | '–' | '—') {
         return None;
@@ -119,13 +129,13 @@ fn dashed(masked: &str, m: &Mention, qs: &[Quantity]) -> Option<(usize, Date)> {
     let qi = quantity_at(qs, i)?;
     let date = as_date(&qs[qi])?;
     let rest = &masked[qs[qi].span.end..];
-    let line_end = rest.find('\n').unwrap_or(rest.len());
+    let line_end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
     rest[..line_end].trim().is_empty().then_some((qi, date))
 }
 
 /// `2018年6月份GPT-1发布`, `2019年推出的GPT-2`, `2022年，OpenAI推出了InstructGPT`.
-fn date_then_verb(masked: &str, m: &Mention, qs: &[Quantity]) -> Option<(usize, Date)> {
-    let i = qs.partition_point(|q| q.span.end <= m.span.start);
+/// `i`: the first quantity that does not end before the mention.
+fn date_then_verb(masked: &str, m: &Mention, qs: &[Quantity], i: usize) -> Option<(usize, Date)> {
     let qi = i.checked_sub(1)?;
     let q = &qs[qi];
     if !matches!(q.kind, QuantityKind::Date(_)) {
@@ -134,7 +144,7 @@ fn date_then_verb(masked: &str, m: &Mention, qs: &[Quantity]) -> Option<(usize, 
     let date = as_date(q)?;
     let between = masked.get(q.span.end..m.span.start)?;
     // A date and a name on different lines are not one statement.
-    if between.contains('\n') {
+    if memchr::memchr(b'\n', between.as_bytes()).is_some() {
         return None;
     }
     let between: String = between.split_whitespace().collect();
@@ -171,14 +181,14 @@ fn date_then_verb(masked: &str, m: &Mention, qs: &[Quantity]) -> Option<(usize, 
 }
 
 /// `GPT-2, released in February 2019`, `GPT-4 发布于 2023.03.14`.
-fn released_in(masked: &str, m: &Mention, qs: &[Quantity]) -> Option<(usize, Date)> {
-    let qi = qs.partition_point(|q| q.span.start < m.span.end);
+/// `qi`: the first quantity that starts after the mention's end.
+fn released_in(masked: &str, m: &Mention, qs: &[Quantity], qi: usize) -> Option<(usize, Date)> {
     let q = qs.get(qi)?;
     if !matches!(q.kind, QuantityKind::Date(_)) {
         return None;
     }
     let between = masked.get(m.span.end..q.span.start)?;
-    if between.contains('\n') {
+    if memchr::memchr(b'\n', between.as_bytes()).is_some() {
         return None;
     }
     let between = between.trim().to_ascii_lowercase();

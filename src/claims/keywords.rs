@@ -224,8 +224,12 @@ impl WordSet {
 pub static BLOCKER_SET: WordSet = WordSet::new(|| BLOCKERS.to_vec());
 pub static DATA_SET: WordSet = WordSet::new(|| DATA_WORDS.to_vec());
 pub static RELEASE_SET: WordSet = WordSet::new(|| RELEASE_WORDS.to_vec());
-pub static ACTIVE_SET: WordSet = WordSet::new(|| ACTIVE_WORDS.to_vec());
-pub static TOTAL_SET: WordSet = WordSet::new(|| vec!["total", "总"]);
+/// Words marking a total parameter count, against which `ACTIVE_WORDS` compete.
+pub const TOTAL_WORDS: &[&str] = &["total", "总"];
+
+/// `ACTIVE_WORDS` then `TOTAL_WORDS`: both found in one pass over a clause.
+pub static ACTIVE_OR_TOTAL_SET: WordSet =
+    WordSet::new(|| ACTIVE_WORDS.iter().chain(TOTAL_WORDS).copied().collect());
 pub static KEYWORD_SET: WordSet =
     WordSet::new(|| ATTRIBUTE_KEYWORDS.iter().map(|(k, _)| *k).collect());
 

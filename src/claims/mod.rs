@@ -22,7 +22,8 @@ use crate::mentions::Mention;
 use crate::quantities::{Date, Magnitude, Number, Quantity, QuantityKind, Unit};
 
 use keywords::{
-    ACTIVE_SET, ATTRIBUTE_KEYWORDS, BLOCKER_SET, DATA_SET, KEYWORD_SET, RELEASE_SET, TOTAL_SET,
+    ACTIVE_OR_TOTAL_SET, ACTIVE_WORDS, ATTRIBUTE_KEYWORDS, BLOCKER_SET, DATA_SET, KEYWORD_SET,
+    RELEASE_SET,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -154,13 +155,15 @@ pub fn extract_in(
     } = *doc;
     let masked = structure.masked.as_str();
     let subjects = subject::Subjects::new(kb, masked, structure, mentions, shadows, quantities);
+    let mut headers = Headers::default();
     let mut used = vec![false; quantities.len()];
     let mlo = mentions.partition_point(|m| m.span.start < within.start);
     let mhi = mentions.partition_point(|m| m.span.start < within.end);
     let qlo = quantities.partition_point(|q| q.span.start < within.start);
     let qhi = quantities.partition_point(|q| q.span.start < within.end);
-    let mut claims = dates::release_claims(kb, masked, &mentions[mlo..mhi], quantities, &mut used);
-    claims.retain(|c| within.contains(&c.span.start));
+    let mut dated = dates::release_claims(kb, masked, &mentions[mlo..mhi], quantities, &mut used);
+    dated.retain(|c| within.contains(&c.span.start));
+    let mut claims = Vec::new();
     let (mut mention_cursor, mut sentence_cursor) = Default::default();
     for (qi, q) in quantities.iter().enumerate().take(qhi).skip(qlo) {
         if used[qi] || subjects.overlaps_mention(&q.span, &mut mention_cursor) {
@@ -175,7 +178,8 @@ pub fn extract_in(
         };
         let found = match sentence.container {
             Container::TableCell { table, row, col } => {
-                table_claim(&subjects, structure, masked, q, table, row, col)
+                let at = (table, row, col);
+                table_claim(&subjects, &mut headers, structure, masked, q, at)
             }
             _ => prose_claim(&subjects, masked, q, sentence),
         };
@@ -202,7 +206,7 @@ pub fn extract_in(
             }
         }
     }
-    claims.sort_by_key(|c| c.span.start);
+    let mut claims = merge_by_start(dated, claims);
     // Line numbers by counting newlines between consecutive claims: no index of
     // the whole text for a handful of lookups.
     let bytes = text.as_bytes();
@@ -214,6 +218,26 @@ pub fn extract_in(
         c.line = line;
     }
     claims
+}
+
+/// The release-date claims (in mention order) and the others (in quantity
+/// order, so already by start) as one list by start: what a stable sort of
+/// `dated` then `rest` gives, without moving every claim through a sort.
+fn merge_by_start(mut dated: Vec<Claim>, rest: Vec<Claim>) -> Vec<Claim> {
+    if dated.is_empty() {
+        return rest;
+    }
+    dated.sort_by_key(|c| c.span.start);
+    let mut out = Vec::with_capacity(dated.len() + rest.len());
+    let mut rest = rest.into_iter().peekable();
+    for d in dated {
+        while let Some(r) = rest.next_if(|r| r.span.start < d.span.start) {
+            out.push(r);
+        }
+        out.push(d);
+    }
+    out.extend(rest);
+    out
 }
 
 type Subject = (Subjects, Option<Range<usize>>);
@@ -235,12 +259,11 @@ fn prose_claim(
 
 fn table_claim(
     subjects: &subject::Subjects,
+    headers: &mut Headers,
     structure: &Structure,
     masked: &str,
     q: &Quantity,
-    table: usize,
-    row: Option<usize>,
-    col: usize,
+    (table, row, col): (usize, Option<usize>, usize),
 ) -> Option<(Attribute, Subject)> {
     let t = structure.tables.get(table)?;
     let row = row?;
@@ -259,10 +282,15 @@ fn table_claim(
     for (model_cell, attr_cell) in [(&column_header, &row_header), (&row_header, &column_header)] {
         if let Some(subject) = subjects.single_in(model_cell) {
             let header = masked.get(attr_cell.clone()).unwrap_or("");
-            if RELEASE_SET.any_in(header) {
+            // The same header serves a whole row or column.
+            let words = headers.words(attr_cell, header);
+            if words.release {
                 return dates::as_date(q).map(|_| (Attribute::Released, subject));
             }
-            let attribute = header_attribute(masked, attr_cell, &cell, q)
+            let cell_text = masked.get(cell.clone()).unwrap_or("");
+            let attribute = words
+                .attribute
+                .and_then(|a| refine(a, cell_text, 0, header, q))
                 .or_else(|| attribute_for(masked, &cell, attr_cell, q, subjects))?;
             if blocked(&masked[cell.clone()]) {
                 return None;
@@ -273,25 +301,61 @@ fn table_claim(
     None
 }
 
-/// The attribute a header cell names, if the quantity fits it.
-fn header_attribute(
-    masked: &str,
-    header: &Range<usize>,
-    cell: &Range<usize>,
-    q: &Quantity,
-) -> Option<Attribute> {
-    let text = masked.get(header.clone())?;
-    let cell_text = masked.get(cell.clone()).unwrap_or("");
-    if blocked(text) {
-        return None;
+/// The words of the last few header cells asked about: the cells of a row or
+/// a column ask about the same header in turn. A handful of entries searched
+/// in turn: cheaper than hashing.
+#[derive(Default)]
+struct Headers {
+    entries: Vec<((usize, usize), HeaderWords)>,
+    /// The oldest entry, replaced next once all are taken.
+    next: usize,
+}
+
+impl Headers {
+    /// Enough for a table's header cells (one per column and the row's own).
+    const SIZE: usize = 16;
+
+    /// `header_words` of the header cell at `range`, whose text is `text`.
+    fn words(&mut self, range: &Range<usize>, text: &str) -> HeaderWords {
+        let key = (range.start, range.end);
+        if let Some((_, w)) = self.entries.iter().find(|(k, _)| *k == key) {
+            return *w;
+        }
+        let w = header_words(text);
+        if self.entries.len() < Self::SIZE {
+            self.entries.push((key, w));
+        } else {
+            self.entries[self.next] = (key, w);
+            self.next = (self.next + 1) % Self::SIZE;
+        }
+        w
     }
-    // The first keyword in list order that the header contains.
-    let attr = KEYWORD_SET
-        .occurrences(text)
-        .map(|(_, _, i)| i)
-        .min()
-        .map(|i| ATTRIBUTE_KEYWORDS[i].1)?;
-    refine(attr, cell_text, 0, text, q)
+}
+
+/// What a header cell says about the cells beside or under it.
+#[derive(Clone, Copy)]
+struct HeaderWords {
+    /// It is over release dates.
+    release: bool,
+    /// The attribute of the first keyword in list order that it contains, if
+    /// it has no blocker word.
+    attribute: Option<Attribute>,
+}
+
+fn header_words(text: &str) -> HeaderWords {
+    let attribute = if blocked(text) {
+        None
+    } else {
+        KEYWORD_SET
+            .occurrences(text)
+            .map(|(_, _, i)| i)
+            .min()
+            .map(|i| ATTRIBUTE_KEYWORDS[i].1)
+    };
+    HeaderWords {
+        release: RELEASE_SET.any_in(text),
+        attribute,
+    }
 }
 
 /// The end of `at`'s line before it, trimmed as `str::trim_end` would, and at
@@ -307,7 +371,9 @@ fn line_tail(masked: &str, at: usize) -> &str {
     }
     let end = trimmed.len();
     let window = &masked[subject::floor_char(masked, end.saturating_sub(LINE_TAIL))..end];
-    &window[window.rfind('\n').map_or(0, |i| i + 1)..]
+    // The memchr crate's search: `str::rfind` takes a slower generic path.
+    let line_start = memchr::memrchr(b'\n', window.as_bytes()).map_or(0, |i| i + 1);
+    &window[line_start..]
 }
 
 /// Longer than any look-back needs (8 characters of at most 4 bytes).
@@ -340,36 +406,40 @@ fn is_glued_size_list(masked: &str, before: &str, q: &Range<usize>) -> bool {
 /// `图 11`, `Table 2`, `第 3 节`: a number that names a figure or a section.
 /// `before` is the `line_tail` before the number.
 fn is_reference_number(before: &str) -> bool {
-    // Its last 8 characters, compared ASCII-case-insensitively: no allocation
-    // for a check that runs on every number.
-    let last8 = before
-        .char_indices()
-        .rev()
-        .nth(7)
-        .map_or(before, |(i, _)| &before[i..]);
+    // Compared ASCII-case-insensitively on the bytes, the last byte first: no
+    // allocation and little work for a check that runs on every number. (None
+    // of the words is longer than the 8 characters the rule looks back.)
+    let b = before.as_bytes();
+    let Some(last) = b.last().map(u8::to_ascii_lowercase) else {
+        return false;
+    };
     [
         "图", "表", "第", "figure", "fig.", "table", "section", "sec.", "eq.", "equation", "#",
     ]
     .iter()
     .any(|w| {
-        last8.len() >= w.len()
-            && last8.as_bytes()[last8.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
+        let w = w.as_bytes();
+        w[w.len() - 1] == last
+            && b.len() >= w.len()
+            && b[b.len() - w.len()..].eq_ignore_ascii_case(w)
     })
 }
 
 /// The clause around a quantity: the sentence cut at clause punctuation.
 fn clause_around(masked: &str, sentence: &Range<usize>, q: &Range<usize>) -> Range<usize> {
-    const CUTS: &[char] = &['，', ',', '、', '+', '；', ';', '：', ':', '|'];
+    // A `matches!`, not a slice search: this runs on every character of the
+    // sentence up to the number.
+    let is_cut = |c: char| matches!(c, '，' | ',' | '、' | '+' | '；' | ';' | '：' | ':' | '|');
     let s = &masked[sentence.start.min(q.start)..q.start];
     let start = s
         .char_indices()
         .rev()
-        .find(|(_, c)| CUTS.contains(c))
+        .find(|&(_, c)| is_cut(c))
         .map_or(sentence.start, |(i, c)| sentence.start + i + c.len_utf8());
     let e = &masked[q.end..sentence.end.max(q.end)];
     let end = e
         .char_indices()
-        .find(|(_, c)| CUTS.contains(c))
+        .find(|&(_, c)| is_cut(c))
         .map_or(sentence.end.max(q.end), |(i, _)| q.end + i);
     start..end
 }
@@ -389,9 +459,7 @@ fn attribute_for(
 ) -> Option<Attribute> {
     let text = masked.get(clause.clone())?;
     let wider = masked.get(wider.clone()).unwrap_or(text);
-    if blocked(text) {
-        return None;
-    }
+    // What the quantity alone rules out, before any word search.
     let number = match &q.kind {
         QuantityKind::Number(n) => n,
         QuantityKind::Range(_, n) => n,
@@ -405,11 +473,13 @@ fn attribute_for(
         Unit::Percent => return None,
         _ => None,
     };
+    if blocked(text) {
+        return None;
+    }
     // `label: value` (`激活参数：37B`): the label before the colon names the
-    // attribute when the value's own clause does not.
-    let label = label_before(masked, clause).filter(|l| !blocked(&masked[l.clone()]));
+    // attribute when the value's own clause does not. Looked for only then.
     let from_label = || {
-        let l = label.clone()?;
+        let l = label_before(masked, clause).filter(|l| !blocked(&masked[l.clone()]))?;
         nearest_keyword(&masked[l.clone()], l.start, &q.span, subjects).map(|a| (a, l))
     };
     let (attr, context) =
@@ -470,23 +540,43 @@ fn nearest_keyword(
     subjects: &subject::Subjects,
 ) -> Option<Attribute> {
     let mut best: Option<(usize, Attribute)> = None;
-    let mut taken: Vec<Range<usize>> = Vec::new();
+    // A clause holds a handful of keywords: kept on the stack, not in a fresh
+    // vector per number.
+    let mut inline = [(0, 0, 0); 16];
+    let mut spilled = Vec::new();
+    let mut n = 0;
+    for o in KEYWORD_SET.occurrences(text) {
+        if n < inline.len() {
+            inline[n] = o;
+        } else {
+            if spilled.is_empty() {
+                spilled.extend_from_slice(&inline);
+            }
+            spilled.push(o);
+        }
+        n += 1;
+    }
+    let found = if spilled.is_empty() {
+        &mut inline[..n]
+    } else {
+        &mut spilled[..]
+    };
     // Longer keywords claim their text first (`隐藏层` before `层`).
-    let mut found: Vec<(usize, usize, usize)> = KEYWORD_SET.occurrences(text).collect();
     found.sort_by_key(|(s, e, _)| (std::cmp::Reverse(e - s), *s));
-    for (at, end, k) in found {
-        let span = base + at..base + end;
-        if taken
-            .iter()
-            .any(|t| t.start < span.end && span.start < t.end)
-        {
+    // The keywords taken so far are moved to the front: `found[..taken]`.
+    let mut taken = 0;
+    for i in 0..found.len() {
+        let (at, end, k) = found[i];
+        if found[..taken].iter().any(|&(s, e, _)| s < end && at < e) {
             continue;
         }
+        let span = base + at..base + end;
         // A keyword inside this quantity, or another quantity's unit word.
         if (span.start < q.end && q.start < span.end) || subjects.inside_other_quantity(&span, q) {
             continue;
         }
-        taken.push(span.clone());
+        found[taken] = found[i];
+        taken += 1;
         let dist = if span.end <= q.start {
             q.start - span.end
         } else {
@@ -514,7 +604,8 @@ fn refine(
         QuantityKind::Date(_) => return None,
     };
     let n = hi_n;
-    let has_data_word = DATA_SET.any_in(wider);
+    // Looked up only for the data attributes: `wider` is often a whole sentence.
+    let has_data_word = || DATA_SET.any_in(wider);
     let attr = match attr {
         Attribute::TrainingTokens
             if n.unit == Unit::None
@@ -581,8 +672,8 @@ fn refine(
                 )
                 && (1000.0..=1e7).contains(&v)
         }
-        Attribute::TrainingTokens => has_data_word && v >= 1e8,
-        Attribute::TrainingBytes => has_data_word && v >= 1e6,
+        Attribute::TrainingTokens => v >= 1e8 && has_data_word(),
+        Attribute::TrainingBytes => v >= 1e6 && has_data_word(),
         Attribute::TrainingDocuments => v >= 1000.0,
         Attribute::Released => false,
     };
@@ -593,19 +684,22 @@ fn refine(
 
 /// Whether the nearest of `激活/active` and `总/total` to the number is `active`.
 fn says_active(clause: &str, digit: usize) -> bool {
-    let dist = |words: &keywords::WordSet| {
-        words
-            .occurrences(clause)
-            .map(|(s, e, _)| {
-                if e <= digit {
-                    digit - e
-                } else {
-                    s.saturating_sub(digit)
-                }
-            })
-            .min()
-    };
-    match (dist(&ACTIVE_SET), dist(&TOTAL_SET)) {
+    // The nearest of each kind, from one pass over the clause.
+    let (mut active, mut total) = (None::<usize>, None::<usize>);
+    for (s, e, i) in ACTIVE_OR_TOTAL_SET.occurrences(clause) {
+        let d = if e <= digit {
+            digit - e
+        } else {
+            s.saturating_sub(digit)
+        };
+        let nearest = if i < ACTIVE_WORDS.len() {
+            &mut active
+        } else {
+            &mut total
+        };
+        *nearest = Some(nearest.map_or(d, |n| n.min(d)));
+    }
+    match (active, total) {
         (Some(a), Some(t)) => a < t,
         (Some(_), None) => true,
         _ => false,
@@ -703,7 +797,12 @@ fn tighten(n: &Number, written: &str, attr: Attribute) -> Number {
     if !letter || n.approx {
         return n.clone();
     }
-    let digits = leading_digits(written).replace(',', "");
+    let digits = leading_digits(written);
+    // Thousands separators are rare: copy only to drop them.
+    let digits = match digits.contains(',') {
+        true => std::borrow::Cow::Owned(digits.replace(',', "")),
+        false => std::borrow::Cow::Borrowed(digits),
+    };
     let Ok(shown) = digits.parse::<f64>() else {
         return n.clone();
     };

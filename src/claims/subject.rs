@@ -17,7 +17,7 @@ use super::{Subject, Subjects as Models};
 pub(super) struct Cursor(Option<usize>);
 
 impl Cursor {
-    fn seek<T>(&mut self, items: &[T], before: impl Fn(&T) -> bool) -> usize {
+    pub(super) fn seek<T>(&mut self, items: &[T], before: impl Fn(&T) -> bool) -> usize {
         let i = match self.0 {
             // Not in order after all: search afresh.
             Some(i) if i <= items.len() && (i == 0 || before(&items[i - 1])) => {
@@ -34,10 +34,12 @@ impl Cursor {
     }
 }
 
-/// What `subjects_in` found: how many distinct subjects (at most 3), and the first.
-struct Found {
-    count: usize,
-    first: Option<Subject>,
+/// What a range names: no subject, exactly one, or more than one (or an unknown
+/// name competing with one). Callers only tell these three apart.
+enum Candidates {
+    None,
+    One(Subject),
+    Several,
 }
 
 pub(super) struct Subjects<'a> {
@@ -121,74 +123,55 @@ impl<'a> Subjects<'a> {
 
     /// The distinct subjects among the non-reference mentions inside `range`: a
     /// shorthand group is one subject; one model named with different variants
-    /// is one subject without a variant. Callers only tell none, one and several
-    /// apart, so this counts them (up to 3) and keeps the first: no allocation
-    /// for the one-model case, which every number asks about several times.
-    fn subjects_in(&self, range: &Range<usize>) -> Found {
+    /// is one subject without a variant. A shadow (unknown compound name) or a
+    /// bare family name starting in `range` competes with any subject. Stops at
+    /// the first sign of a second subject: every number asks this several
+    /// times, and no allocation is needed for the one-model case.
+    fn candidates(&self, range: &Range<usize>) -> Candidates {
+        let s = self.shadows.partition_point(|s| s.start < range.start);
+        if self.shadows.get(s).is_some_and(|s| s.start < range.end) {
+            return Candidates::Several;
+        }
         let lo = self
             .mentions
             .partition_point(|m| m.span.start < range.start);
-        let hi = self.mentions.partition_point(|m| m.span.start < range.end);
-        let mut out: [Option<(Option<u32>, Subject)>; 3] = Default::default();
-        let mut n = 0;
-        for (i, m) in self.mentions[lo..hi].iter().enumerate() {
-            // Three distinct subjects: the range is ambiguous whatever follows.
-            if n == out.len() {
+        let mut first: Option<(Option<u32>, Subject)> = None;
+        for (i, m) in self.mentions[lo..].iter().enumerate() {
+            if m.span.start >= range.end {
                 break;
             }
-            if self.role(lo + i) != Role::Subject || m.span.end > range.end {
-                continue;
+            match self.role(lo + i) {
+                Role::Block => return Candidates::Several,
+                Role::Ignore => continue,
+                Role::Subject if m.span.end > range.end => continue,
+                Role::Subject => {}
             }
-            let found = out[..n]
-                .iter_mut()
-                .flatten()
-                .find(|(g, (models, _))| match m.group {
-                    Some(_) => *g == m.group,
-                    None => g.is_none() && models[0].0 == m.model,
-                });
-            match (found, m.group) {
-                (Some((_, (models, _))), Some(_)) => models.push((m.model, m.variant)),
-                (Some((_, (models, _))), None) => {
+            let Some((g, (models, _))) = &mut first else {
+                let one = Models::One((m.model, m.variant));
+                first = Some((m.group, (one, Some(m.span.clone()))));
+                continue;
+            };
+            match m.group {
+                Some(_) if *g == m.group => models.push((m.model, m.variant)),
+                None if g.is_none() && models[0].0 == m.model => {
                     if models[0].1 != m.variant {
                         models[0].1 = None;
                     }
                 }
-                (None, group) => {
-                    let one = Models::One((m.model, m.variant));
-                    out[n] = Some((group, (one, Some(m.span.clone()))));
-                    n += 1;
-                }
+                _ => return Candidates::Several,
             }
         }
-        Found {
-            count: n,
-            first: out[0].take().map(|(_, s)| s),
+        match first {
+            Some((_, subject)) => Candidates::One(subject),
+            None => Candidates::None,
         }
-    }
-
-    /// How many shadows (unknown compound names) and bare family names lie in
-    /// `range`.
-    fn shadows_in(&self, range: &Range<usize>) -> usize {
-        let lo = self.shadows.partition_point(|s| s.start < range.start);
-        let hi = self.shadows.partition_point(|s| s.start < range.end);
-        let mlo = self
-            .mentions
-            .partition_point(|m| m.span.start < range.start);
-        let mhi = self.mentions.partition_point(|m| m.span.start < range.end);
-        let blocking = (mlo..mhi).filter(|&i| self.role(i) == Role::Block).count();
-        hi - lo + blocking
-    }
-
-    /// The subjects in `range`, and whether an unknown name competes with them.
-    fn candidates(&self, range: &Range<usize>) -> (Found, bool) {
-        (self.subjects_in(range), self.shadows_in(range) > 0)
     }
 
     /// The one subject named in `range`, if exactly one is and no unknown name
     /// competes with it.
     pub(super) fn single_in(&self, range: &Range<usize>) -> Option<Subject> {
         match self.candidates(range) {
-            (Found { count: 1, first }, false) => first,
+            Candidates::One(subject) => Some(subject),
             _ => None,
         }
     }
@@ -241,17 +224,17 @@ impl<'a> Subjects<'a> {
         clause: &Range<usize>,
     ) -> Option<Subject> {
         match self.candidates(&sentence.span) {
-            (Found { count: 1, first }, false) => return first,
-            (Found { count: 0, .. }, false) => {}
-            _ => return self.single_in(clause),
+            Candidates::One(subject) => return Some(subject),
+            Candidates::None => {}
+            Candidates::Several => return self.single_in(clause),
         }
         if let Container::ListItem(mut item) = sentence.container {
             loop {
                 let li = self.structure.list_items.get(item)?;
                 match self.candidates(&li.lead) {
-                    (Found { count: 1, first }, false) => return first,
-                    (Found { count: 0, .. }, false) => {}
-                    _ => return None,
+                    Candidates::One(subject) => return Some(subject),
+                    Candidates::None => {}
+                    Candidates::Several => return None,
                 }
                 match li.parent {
                     Some(p) => item = p,
@@ -264,9 +247,9 @@ impl<'a> Subjects<'a> {
             // earlier sentence of the same paragraph names the subject.
             if let Some(earlier) = self.paragraph_before(sentence) {
                 match self.candidates(&earlier) {
-                    (Found { count: 1, first }, false) => return first,
-                    (Found { count: 0, .. }, false) => {}
-                    _ => return None,
+                    Candidates::One(subject) => return Some(subject),
+                    Candidates::None => {}
+                    Candidates::Several => return None,
                 }
             }
         }
@@ -274,9 +257,9 @@ impl<'a> Subjects<'a> {
         while let Some(h) = heading {
             let hd = self.structure.headings.get(h)?;
             match self.candidates(&hd.text_span) {
-                (Found { count: 1, first }, false) => return first,
-                (Found { count: 0, .. }, false) => {}
-                _ => return None,
+                Candidates::One(subject) => return Some(subject),
+                Candidates::None => {}
+                Candidates::Several => return None,
             }
             heading = hd.parent;
         }
@@ -285,33 +268,35 @@ impl<'a> Subjects<'a> {
 }
 
 /// A mention introduced as a point of comparison or a base.
+/// Words that introduce a point of comparison or a base.
+const BEFORE_WORDS: &[&str] = &[
+    "由",
+    "比",
+    "较",
+    "相比",
+    "相比于",
+    "对比",
+    "类似",
+    "类似于",
+    "基于",
+    "继承",
+    "沿用",
+    "不同于",
+    "区别于",
+    "than",
+    "like",
+    "versus",
+    "vs",
+    "vs.",
+    "compared to",
+    "compared with",
+    "based on",
+    "unlike",
+    "over",
+    "from",
+];
+
 fn is_reference(masked: &str, m: &Mention) -> bool {
-    const BEFORE: &[&str] = &[
-        "由",
-        "比",
-        "较",
-        "相比",
-        "相比于",
-        "对比",
-        "类似",
-        "类似于",
-        "基于",
-        "继承",
-        "沿用",
-        "不同于",
-        "区别于",
-        "than",
-        "like",
-        "versus",
-        "vs",
-        "vs.",
-        "compared to",
-        "compared with",
-        "based on",
-        "unlike",
-        "over",
-        "from",
-    ];
     const AFTER: &[&str] = &[
         "相比",
         "一致",
@@ -327,20 +312,32 @@ fn is_reference(masked: &str, m: &Mention) -> bool {
     let start = floor_char(masked, m.span.start.saturating_sub(18));
     // Only the mention's own line: a heading `对比` above a list is no comparison.
     let before = &masked[start..m.span.start];
-    let before = before[before.rfind('\n').map_or(0, |i| i + 1)..].trim_end();
-    let before_lower = before.to_ascii_lowercase();
-    if BEFORE.iter().any(|w| {
-        before_lower.ends_with(w)
+    // A byte loop over these 18 bytes, not a memchr: cheaper at this length.
+    let line_start = before
+        .bytes()
+        .rposition(|b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let before = before[line_start..].trim_end();
+    // Compared ASCII-case-insensitively in place (the words are lower case): no
+    // lowered copy for a check that runs on every mention near a number.
+    let b = before.as_bytes();
+    let last = b.last().map(u8::to_ascii_lowercase);
+    if BEFORE_WORDS.iter().any(|w| {
+        Some(w.as_bytes()[w.len() - 1]) == last
+            && b.len() >= w.len()
+            && b[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
             && (!w.is_ascii()
-                || before_lower.len() == w.len()
-                || !before_lower.as_bytes()[before_lower.len() - w.len() - 1]
-                    .is_ascii_alphanumeric())
+                || b.len() == w.len()
+                || !b[b.len() - w.len() - 1].is_ascii_alphanumeric())
     }) {
         return true;
     }
     let end = ceil_char(masked, (m.span.end + 18).min(masked.len()));
     let after = &masked[m.span.end..end];
-    let after = &after[..after.find('\n').unwrap_or(after.len())];
+    let after = &after[..after
+        .bytes()
+        .position(|b| b == b'\n')
+        .unwrap_or(after.len())];
     let with_and = before.ends_with('与') || before.ends_with('和') || before.ends_with('跟');
     if with_and && AFTER.iter().any(|w| after.contains(w)) {
         return true;
@@ -400,4 +397,56 @@ fn unknown_size_after(masked: &str, m: &Mention) -> bool {
             .bytes()
             .next()
             .is_some_and(|b| b.is_ascii_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use crate::kb::ModelId;
+    use crate::mentions::{Mention, MentionForm};
+
+    /// The comparison words before a mention as first written: on a lowered copy.
+    fn plain_word_before(before: &str) -> bool {
+        let lower = before.to_ascii_lowercase();
+        super::BEFORE_WORDS.iter().any(|w| {
+            lower.ends_with(w)
+                && (!w.is_ascii()
+                    || lower.len() == w.len()
+                    || !lower.as_bytes()[lower.len() - w.len() - 1].is_ascii_alphanumeric())
+        })
+    }
+
+    proptest! {
+        /// `is_reference` compares in place, last byte first: the same verdict
+        /// as on a lowered copy, for mentions after text mixing cases, CJK
+        /// comparison words and line breaks.
+        #[test]
+        fn comparison_words_match_the_plain_definition(
+            before in "[a-zA-Z .\n由比较相对于基与和]{0,12}",
+            tail in prop::sample::select(vec!["", "Than ", "VS", "vs. ", "Compared to ", "over", "相比于", "xfrom ", "Based On "]),
+        ) {
+            let text = format!("{before}{tail}GPT 一致");
+            let start = text.len() - "GPT 一致".len();
+            let m = Mention {
+                span: start..start + 3,
+                model: ModelId(0),
+                variant: None,
+                form: MentionForm::Name,
+                group: None,
+                correction: None,
+            };
+            let line = &text[..start];
+            let from = super::floor_char(&text, start.saturating_sub(18));
+            let line = &line[from..];
+            let line = line[line.rfind('\n').map_or(0, |i| i + 1)..].trim_end();
+            if plain_word_before(line) {
+                prop_assert!(super::is_reference(&text, &m));
+            } else {
+                // Otherwise only the words after the mention could make it one.
+                let with_and = line.ends_with('与') || line.ends_with('和');
+                prop_assert_eq!(super::is_reference(&text, &m), with_and);
+            }
+        }
+    }
 }

@@ -218,6 +218,14 @@ fn token_counts_named_by_keyword() {
     );
 }
 
+/// More keywords in a clause than `nearest_keyword` keeps on the stack: the
+/// nearest still wins, and the longest claims its text first.
+#[test]
+fn a_clause_crowded_with_keywords() {
+    let md = format!("- GPT-3 的{}隐藏层维度 12288\n", "hidden 层 ".repeat(12));
+    assert_eq!(claims(&md), ["gpt-3 hidden = 12288"]);
+}
+
 #[test]
 fn another_numbers_unit_word_is_not_a_keyword() {
     assert_eq!(
@@ -327,6 +335,114 @@ fn line_tail_is_the_end_of_the_trimmed_line() {
                 "{text:?} at {at}: {got:?} cut short of {whole:?}"
             );
             assert!(got.chars().count() >= whole.chars().count().min(8));
+        }
+    }
+}
+
+/// `is_reference_number` reads its words on the bytes, last byte first: the
+/// same as the plain definition (the line's last 8 characters, lowered, end
+/// with a word), on text mixing CJK, letters of both cases and punctuation.
+mod fast_paths {
+    use proptest::prelude::*;
+
+    fn plain_is_reference_number(before: &str) -> bool {
+        let last8: String = before
+            .chars()
+            .rev()
+            .take(8)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let last8 = last8.to_ascii_lowercase();
+        [
+            "图", "表", "第", "figure", "fig.", "table", "section", "sec.", "eq.", "equation", "#",
+        ]
+        .iter()
+        .any(|w| last8.ends_with(w))
+    }
+
+    fn claim_at(start: usize) -> super::super::Claim {
+        super::super::Claim {
+            span: start..start + 1,
+            models: super::super::Subjects::One((crate::kb::ModelId(0), None)),
+            mention: None,
+            attribute: crate::kb::Attribute::Params,
+            value: super::super::ClaimValue::Date(crate::quantities::Date {
+                year: 2020,
+                month: None,
+                day: None,
+            }),
+            line: start,
+        }
+    }
+
+    /// `says_active` as first written: one search per word list.
+    fn plain_says_active(clause: &str, digit: usize) -> bool {
+        use super::super::keywords::{ACTIVE_WORDS, TOTAL_WORDS};
+        let dist = |words: &[&str]| {
+            let lower = clause.to_ascii_lowercase();
+            words
+                .iter()
+                .flat_map(|w| {
+                    lower
+                        .match_indices(w)
+                        .map(|(s, _)| (s, s + w.len()))
+                        .collect::<Vec<_>>()
+                })
+                .map(|(s, e)| {
+                    if e <= digit {
+                        digit - e
+                    } else {
+                        s.saturating_sub(digit)
+                    }
+                })
+                .min()
+        };
+        match (dist(ACTIVE_WORDS), dist(TOTAL_WORDS)) {
+            (Some(a), Some(t)) => a < t,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn active_or_total_matches_the_plain_definition(
+            words in proptest::collection::vec(prop::sample::select(vec!["激活", "Active", "activated", "TOTAL", "总", "参数", " ", "7B"]), 0..8),
+            digit in 0usize..60,
+        ) {
+            let clause = words.concat();
+            prop_assert_eq!(super::super::says_active(&clause, digit), plain_says_active(&clause, digit));
+        }
+
+        #[test]
+        fn reference_words_match_the_plain_definition(
+            before in "[a-zA-Z图表第节 .#\u{3000}FfIiGgEeQq]{0,14}"
+        ) {
+            prop_assert_eq!(super::super::is_reference_number(&before), plain_is_reference_number(&before));
+        }
+
+        /// Merging the release-date claims into the others gives what a stable
+        /// sort by start of the two lists one after the other gives.
+        #[test]
+        fn merge_is_a_stable_sort(
+            dated in proptest::collection::vec(0usize..40, 0..8),
+            rest in proptest::collection::vec(0usize..40, 0..12),
+        ) {
+            let mut rest = rest;
+            rest.sort();
+            // `line` tells the claims apart: a claim's index in the concatenation.
+            let mut all: Vec<super::super::Claim> = dated.iter().chain(&rest).map(|&s| claim_at(s)).collect();
+            for (i, c) in all.iter_mut().enumerate() {
+                c.line = i;
+            }
+            let rest_claims = all.split_off(dated.len());
+            let merged = super::super::merge_by_start(all.clone(), rest_claims.clone());
+            let mut sorted = all;
+            sorted.extend(rest_claims);
+            sorted.sort_by_key(|c| c.span.start);
+            prop_assert_eq!(merged, sorted);
         }
     }
 }

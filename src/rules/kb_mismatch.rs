@@ -48,17 +48,23 @@ pub fn check(kb: &Kb, path: &Path, text: &str, claims: &[Claim]) -> Vec<Finding>
         let mut all_miss = true;
         for &(id, variant) in &claim.models {
             let model = kb.model(id);
-            let facts = model.facts_for(claim.attribute, variant);
-            let verdict = if matches!(claim.attribute, Attribute::Params | Attribute::ActiveParams)
-                && variant.is_none()
-            {
-                size_values(model, claim.attribute).map(|v| sizes_agree(&claim.value, &v))
-            } else {
-                agrees(&claim.value, &facts)
-            };
+            // A size without a variant is checked against every size: its facts
+            // are needed only for the message, if it misses.
+            let (verdict, facts) =
+                if matches!(claim.attribute, Attribute::Params | Attribute::ActiveParams)
+                    && variant.is_none()
+                {
+                    let sizes = size_values(model, claim.attribute);
+                    (sizes.map(|v| sizes_agree(&claim.value, &v)), None)
+                } else {
+                    let facts = model.facts_for(claim.attribute, variant);
+                    (agrees(&claim.value, &facts), Some(facts))
+                };
             match verdict {
                 Some(false) => {
                     if first_miss.is_none() {
+                        let facts =
+                            facts.unwrap_or_else(|| model.facts_for(claim.attribute, variant));
                         first_miss = Some((model, variant, facts));
                     }
                 }

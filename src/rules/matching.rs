@@ -258,12 +258,10 @@ pub fn size_in_name(name: &str, attr: Attribute) -> Option<f64> {
         };
         num.parse::<f64>().ok().map(|n| n * mult)
     };
-    let parts: Vec<&str> = name.split(['-', ' ']).collect();
+    let mut parts = name.split(['-', ' ']);
     match attr {
-        Attribute::ActiveParams => parts
-            .iter()
-            .find_map(|p| p.strip_prefix('A').and_then(parse)),
-        _ => parts.first().and_then(|p| parse(p)),
+        Attribute::ActiveParams => parts.find_map(|p| p.strip_prefix('A').and_then(parse)),
+        _ => parts.next().and_then(parse),
     }
 }
 
