@@ -1,7 +1,7 @@
 //! The scanner: jump from digit to digit, decide locally.
 
 use super::date::{scan_date, DateScan};
-use super::lex::{at, at_ci, digit_at, is_word, skip_spaces, skip_word};
+use super::lex::{at, at_ci, digit_at, is_word, next_digit_lead, skip_spaces, skip_word};
 use super::number::{build, parse_digits, parse_mag, Digits, Mag, NO_MAG};
 use super::words::{after_mods, before_mods, parse_unit, plus_is_bound};
 use super::{Bound, Magnitude, Number, Quantity, QuantityKind, Unit};
@@ -16,8 +16,8 @@ pub(super) fn scan(text: &str) -> Vec<Quantity> {
         // Hot path: skip everything that cannot start a digit (ASCII digits, and
         // 0xEF, the lead byte of full-width digits). Continuation bytes are
         // 0x80..=0xBF, so neither test can fire in the middle of a character.
-        match b[i..].iter().position(|&c| c.is_ascii_digit() || c == 0xEF) {
-            Some(k) => i += k,
+        match next_digit_lead(b, i) {
+            Some(k) => i = k,
             None => break,
         }
         if digit_at(b, i).is_none() {
