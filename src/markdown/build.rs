@@ -1,16 +1,48 @@
 //! The single pass over pulldown-cmark's events that builds a `Structure`.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::mask;
 use super::sentences::{split_block, Block};
-use super::{Comment, Container, Heading, ListItem, Structure, Table};
+use super::{Comment, Container, Heading, ListItem, Sentence, Structure, Table};
 
 /// How far back trailing whitespace is trimmed from item and table spans (bounded so
 /// that deeply nested items sharing one end cannot make it quadratic).
 const TRIM_CAP: usize = 256;
+
+thread_local! {
+    /// Reused across notes so that pushing blocks never reallocates once warm.
+    static BLOCKS: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+    /// See `text::collect_with_scratch`.
+    static SENTENCES: RefCell<Vec<Sentence>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The thread's spare block buffer, empty (a fresh one if it is in use).
+fn take_blocks() -> Vec<Block> {
+    let mut blocks = BLOCKS
+        .try_with(|cell| cell.try_borrow_mut().map(|mut v| std::mem::take(&mut *v)))
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    blocks.clear();
+    blocks
+}
+
+/// Keeps `blocks`'s buffer for the next note, unless it is huge.
+fn return_blocks(mut blocks: Vec<Block>) {
+    if blocks.capacity() > 1 << 16 {
+        return;
+    }
+    blocks.clear();
+    let _ = BLOCKS.try_with(|cell| {
+        if let Ok(mut v) = cell.try_borrow_mut() {
+            *v = blocks;
+        }
+    });
+}
 
 pub(super) fn build(text: &str) -> Structure {
     let mut b = Builder::new(text);
@@ -112,7 +144,7 @@ impl<'t> Builder<'t> {
             tables: Vec::new(),
             table: None,
             comments: Vec::new(),
-            blocks: Vec::new(),
+            blocks: take_blocks(),
             breaks: Vec::new(),
             leaf: None,
             code_depth: 0,
@@ -269,7 +301,8 @@ impl<'t> Builder<'t> {
                     if !t.in_head {
                         let table = &mut self.tables[t.index];
                         t.row = Some(table.rows.len());
-                        table.rows.push(Vec::new());
+                        // Rows mostly have the header's cell count.
+                        table.rows.push(Vec::with_capacity(table.header.len()));
                     }
                     t.col = 0;
                     t.last_cell_end = r.start;
@@ -608,18 +641,20 @@ impl<'t> Builder<'t> {
         }
         mask::blank_urls_and_liquid(&mut self.masked);
         let masked = into_string(self.masked);
-        let mut sentences = Vec::new();
-        let mut k = 0;
-        for block in &self.blocks {
-            while k < self.breaks.len() && self.breaks[k] < block.range.start {
-                k += 1;
+        let sentences = crate::text::collect_with_scratch(&SENTENCES, |sentences| {
+            let mut k = 0;
+            for block in &self.blocks {
+                while k < self.breaks.len() && self.breaks[k] < block.range.start {
+                    k += 1;
+                }
+                let from = k;
+                while k < self.breaks.len() && self.breaks[k] < block.range.end {
+                    k += 1;
+                }
+                split_block(&masked, block, &self.breaks[from..k], sentences);
             }
-            let from = k;
-            while k < self.breaks.len() && self.breaks[k] < block.range.end {
-                k += 1;
-            }
-            split_block(&masked, block, &self.breaks[from..k], &mut sentences);
-        }
+        });
+        return_blocks(std::mem::take(&mut self.blocks));
         let mut headings = self.headings;
         link_headings(&mut headings, self.text.len());
         Structure {

@@ -6,9 +6,17 @@ use super::number::{build, parse_digits, parse_mag, Digits, Mag, NO_MAG};
 use super::words::{after_mods, before_mods, parse_unit, plus_is_bound};
 use super::{Bound, Magnitude, Number, Quantity, QuantityKind, Unit};
 
+thread_local! {
+    /// Reused across notes: see `text::collect_with_scratch`.
+    static FOUND: std::cell::RefCell<Vec<Quantity>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 pub(super) fn scan(text: &str) -> Vec<Quantity> {
+    crate::text::collect_with_scratch(&FOUND, |out| scan_into(text, out))
+}
+
+fn scan_into(text: &str, out: &mut Vec<Quantity>) {
     let b = text.as_bytes();
-    let mut out = Vec::new();
     let mut i = 0;
     // End of the last quantity and its trailing modifiers: look-backs stop here.
     let mut floor = 0;
@@ -33,7 +41,6 @@ pub(super) fn scan(text: &str) -> Vec<Quantity> {
             Step::Skip(next) => i = next.max(i + 1),
         }
     }
-    out
 }
 
 enum Step {
