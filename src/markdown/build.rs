@@ -564,6 +564,7 @@ impl<'t> Builder<'t> {
         }
     }
 
+    #[inline]
     fn open_leaf(&mut self, container: Container, implicit: bool) {
         // Leaves never nest; a stray open one is closed first.
         self.close_leaf();
@@ -591,12 +592,14 @@ impl<'t> Builder<'t> {
         }
     }
 
+    #[inline]
     fn close_implicit(&mut self) {
         if self.leaf.as_ref().is_some_and(|l| l.implicit) {
             self.close_leaf();
         }
     }
 
+    #[inline]
     fn close_leaf(&mut self) {
         if let Some(leaf) = self.leaf.take() {
             self.push_block(leaf);
