@@ -165,6 +165,40 @@ pub const fn byte_set(bytes: &[u8]) -> [bool; 256] {
     t
 }
 
+/// Above this many elements a scratch vector is handed out rather than kept
+/// (see `collect_with_scratch`).
+const SCRATCH_KEEP: usize = 1 << 16;
+
+/// Runs `fill` on a thread-local scratch vector (emptied first) and returns what
+/// it pushed in a vector of exactly that length. Pushes into a warm scratch never
+/// reallocate, and the result costs one allocation and one copy instead of the
+/// doublings of a growing vector. A scratch that grew past `SCRATCH_KEEP`
+/// elements becomes the result itself, so a huge input neither holds two copies
+/// nor keeps its buffer alive afterwards.
+pub(crate) fn collect_with_scratch<T: 'static>(
+    scratch: &'static std::thread::LocalKey<std::cell::RefCell<Vec<T>>>,
+    fill: impl FnOnce(&mut Vec<T>),
+) -> Vec<T> {
+    let mut buf = scratch
+        .try_with(|cell| cell.try_borrow_mut().map(|mut v| std::mem::take(&mut *v)))
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    buf.clear();
+    fill(&mut buf);
+    if buf.len() > SCRATCH_KEEP {
+        return buf;
+    }
+    let mut out = Vec::with_capacity(buf.len());
+    out.append(&mut buf);
+    let _ = scratch.try_with(|cell| {
+        if let Ok(mut v) = cell.try_borrow_mut() {
+            *v = buf;
+        }
+    });
+    out
+}
+
 /// Width of `s` in the given encoding.
 pub fn column_width(s: &str, enc: Encoding) -> usize {
     match enc {
@@ -224,5 +258,27 @@ mod tests {
         assert_eq!(idx.offset(text, 5, 0, Encoding::Utf16), None);
         assert_eq!(idx.position(text, 2, Encoding::Utf16), (0, 0));
         assert_eq!(idx.position(text, 999, Encoding::Chars), (1, 1));
+    }
+
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+
+    #[test]
+    fn scratch_results_are_exact_and_independent() {
+        let a = collect_with_scratch(&SCRATCH, |v| v.extend(0..100));
+        assert_eq!(a, (0..100).collect::<Vec<_>>());
+        assert_eq!(a.capacity(), 100);
+        // The scratch is reused, emptied, and a nested use gets a fresh one.
+        let b = collect_with_scratch(&SCRATCH, |v| {
+            assert!(v.is_empty());
+            v.push(7);
+            let inner = collect_with_scratch(&SCRATCH, |w| w.push(8));
+            v.extend(inner);
+        });
+        assert_eq!(b, vec![7, 8]);
+        let big = collect_with_scratch(&SCRATCH, |v| v.extend(0..(SCRATCH_KEEP as u32 + 1)));
+        assert_eq!(big.len(), SCRATCH_KEEP + 1);
+        assert!(collect_with_scratch(&SCRATCH, |_| {}).is_empty());
     }
 }

@@ -1,16 +1,48 @@
 //! The single pass over pulldown-cmark's events that builds a `Structure`.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::mask;
 use super::sentences::{split_block, Block};
-use super::{Comment, Container, Heading, ListItem, Structure, Table};
+use super::{Comment, Container, Heading, ListItem, Sentence, Structure, Table};
 
 /// How far back trailing whitespace is trimmed from item and table spans (bounded so
 /// that deeply nested items sharing one end cannot make it quadratic).
 const TRIM_CAP: usize = 256;
+
+thread_local! {
+    /// Reused across notes so that pushing blocks never reallocates once warm.
+    static BLOCKS: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+    /// See `text::collect_with_scratch`.
+    static SENTENCES: RefCell<Vec<Sentence>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The thread's spare block buffer, empty (a fresh one if it is in use).
+fn take_blocks() -> Vec<Block> {
+    let mut blocks = BLOCKS
+        .try_with(|cell| cell.try_borrow_mut().map(|mut v| std::mem::take(&mut *v)))
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    blocks.clear();
+    blocks
+}
+
+/// Keeps `blocks`'s buffer for the next note, unless it is huge.
+fn return_blocks(mut blocks: Vec<Block>) {
+    if blocks.capacity() > 1 << 16 {
+        return;
+    }
+    blocks.clear();
+    let _ = BLOCKS.try_with(|cell| {
+        if let Ok(mut v) = cell.try_borrow_mut() {
+            *v = blocks;
+        }
+    });
+}
 
 pub(super) fn build(text: &str) -> Structure {
     let mut b = Builder::new(text);
@@ -112,7 +144,7 @@ impl<'t> Builder<'t> {
             tables: Vec::new(),
             table: None,
             comments: Vec::new(),
-            blocks: Vec::new(),
+            blocks: take_blocks(),
             breaks: Vec::new(),
             leaf: None,
             code_depth: 0,
@@ -269,7 +301,8 @@ impl<'t> Builder<'t> {
                     if !t.in_head {
                         let table = &mut self.tables[t.index];
                         t.row = Some(table.rows.len());
-                        table.rows.push(Vec::new());
+                        // Rows mostly have the header's cell count.
+                        table.rows.push(Vec::with_capacity(table.header.len()));
                     }
                     t.col = 0;
                     t.last_cell_end = r.start;
@@ -531,6 +564,7 @@ impl<'t> Builder<'t> {
         }
     }
 
+    #[inline]
     fn open_leaf(&mut self, container: Container, implicit: bool) {
         // Leaves never nest; a stray open one is closed first.
         self.close_leaf();
@@ -558,12 +592,14 @@ impl<'t> Builder<'t> {
         }
     }
 
+    #[inline]
     fn close_implicit(&mut self) {
         if self.leaf.as_ref().is_some_and(|l| l.implicit) {
             self.close_leaf();
         }
     }
 
+    #[inline]
     fn close_leaf(&mut self) {
         if let Some(leaf) = self.leaf.take() {
             self.push_block(leaf);
@@ -607,19 +643,21 @@ impl<'t> Builder<'t> {
             mask::blank_range(&mut self.masked, r);
         }
         mask::blank_urls_and_liquid(&mut self.masked);
-        let masked = into_string(self.masked);
-        let mut sentences = Vec::new();
-        let mut k = 0;
-        for block in &self.blocks {
-            while k < self.breaks.len() && self.breaks[k] < block.range.start {
-                k += 1;
+        let masked = into_string(self.masked, self.text);
+        let sentences = crate::text::collect_with_scratch(&SENTENCES, |sentences| {
+            let mut k = 0;
+            for block in &self.blocks {
+                while k < self.breaks.len() && self.breaks[k] < block.range.start {
+                    k += 1;
+                }
+                let from = k;
+                while k < self.breaks.len() && self.breaks[k] < block.range.end {
+                    k += 1;
+                }
+                split_block(&masked, block, &self.breaks[from..k], sentences);
             }
-            let from = k;
-            while k < self.breaks.len() && self.breaks[k] < block.range.end {
-                k += 1;
-            }
-            split_block(&masked, block, &self.breaks[from..k], &mut sentences);
-        }
+        });
+        return_blocks(std::mem::take(&mut self.blocks));
         let mut headings = self.headings;
         link_headings(&mut headings, self.text.len());
         Structure {
@@ -777,9 +815,74 @@ fn trim_cell(text: &str, r: Range<usize>) -> Range<usize> {
     r.start + lead..r.start + lead + t.len()
 }
 
+/// The mask as a `String`, without validating all of it: see `assemble`.
+fn into_string(bytes: Vec<u8>, text: &str) -> String {
+    match assemble(&bytes, text) {
+        Some(s) => s,
+        None => into_string_checked(bytes),
+    }
+}
+
+/// `masked` rebuilt from runs: a run equal to `text` is copied from `text` (a
+/// `str` already, so not validated again), and a run that differs (a blank) must
+/// be all spaces. The result is byte for byte `masked`. `None` when a run
+/// does not fall on character boundaries or a differing byte is not a space
+/// (never, by construction), or the lengths differ.
+fn assemble(masked: &[u8], text: &str) -> Option<String> {
+    let t = text.as_bytes();
+    if masked.len() != t.len() {
+        return None;
+    }
+    let mut out = String::with_capacity(masked.len());
+    let mut i = 0;
+    while i < masked.len() {
+        let same = i + run_len(&masked[i..], &t[i..], true);
+        out.push_str(text.get(i..same)?);
+        let differ = same + run_len(&masked[same..], &t[same..], false);
+        // A byte that differs from the text is a blank: a space.
+        let mut blanks = differ - same;
+        if masked[same..differ].iter().any(|&b| b != b' ') {
+            return None;
+        }
+        while blanks > 0 {
+            let k = blanks.min(SPACES.len());
+            out.push_str(&SPACES[..k]);
+            blanks -= k;
+        }
+        i = differ;
+    }
+    Some(out)
+}
+
+const SPACES: &str = "                                                                ";
+
+/// Length of the leading run of `a` whose bytes equal (`equal`) or differ from
+/// (`!equal`) those of `b` at the same offsets. Eight bytes at a time while the
+/// run is longer.
+fn run_len(a: &[u8], b: &[u8], equal: bool) -> usize {
+    let n = a.len().min(b.len());
+    let mut k = 0;
+    if equal {
+        for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+            let (Ok(x), Ok(y)) = (<[u8; 8]>::try_from(x), <[u8; 8]>::try_from(y)) else {
+                break;
+            };
+            let diff = u64::from_le_bytes(x) ^ u64::from_le_bytes(y);
+            if diff != 0 {
+                return k + (diff.trailing_zeros() / 8) as usize;
+            }
+            k += 8;
+        }
+    }
+    while k < n && (a[k] == b[k]) == equal {
+        k += 1;
+    }
+    k
+}
+
 /// The mask is valid UTF-8 by construction; should that ever fail, non-ASCII bytes
 /// are blanked rather than panicking or changing the length.
-fn into_string(bytes: Vec<u8>) -> String {
+fn into_string_checked(bytes: Vec<u8>) -> String {
     match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
@@ -791,5 +894,41 @@ fn into_string(bytes: Vec<u8>) -> String {
             }
             String::from_utf8(bytes).unwrap_or_default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Rebuilding from runs gives the validated buffer, blanks anywhere (even
+        /// inside a character, which must fall back), any other byte changed too.
+        #[test]
+        fn assembled_mask_equals_the_validated_one(
+            text in "[a \n中😀|*]{0,40}",
+            edits in proptest::collection::vec((0usize..200, prop_oneof![Just(b' '), any::<u8>()]), 0..8),
+        ) {
+            let mut masked = text.as_bytes().to_vec();
+            for (at, b) in edits {
+                if let Some(slot) = masked.get_mut(at) {
+                    *slot = b;
+                }
+            }
+            let want = into_string_checked(masked.clone());
+            prop_assert_eq!(into_string(masked, &text), want);
+        }
+    }
+
+    #[test]
+    fn assemble_falls_back_on_a_length_mismatch() {
+        assert_eq!(assemble(b"ab", "abc"), None);
+        assert_eq!(into_string(b"ab".to_vec(), "abc"), "ab");
     }
 }

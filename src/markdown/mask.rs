@@ -93,39 +93,63 @@ fn is_fence_line(line: &[u8], fence: u8, closing: bool) -> bool {
     body == [fence; 3] || (closing && fence == b'-' && body == b"...")
 }
 
-/// The bytes `blank_urls_and_liquid` looks at: the first letters of `http`,
-/// `www.` and `ftp`, `*`, `~` and `{`.
-const STARTS: [bool; 256] = crate::text::byte_set(b"hHwWfF*~{");
-
 /// Blanks, in prose, bare URLs (`https://...`, `http://...`, `www.x...`),
 /// Hexo/Jekyll liquid tags (`{% ... %}` on one line), and runs of `**` / `~~` left
 /// as text by emphasis that CommonMark's flanking rules did not close (common next
-/// to CJK punctuation: `**结构：**与`). One pass over the buffer.
+/// to CJK punctuation: `**结构：**与`).
+///
+/// Left to right, each match skipping past its end. Every match starts at, or a
+/// few letters before, a rare anchor byte: the `:` of `://` (after `https`,
+/// `http`, `ftp`), the `.` of `www.`, or `*`, `~`, `{`. So the scan jumps from
+/// anchor to anchor with `memchr` instead of looking at every byte; the
+/// candidate starts come out in increasing order (a scheme's letters hold no
+/// anchor byte), and each is decided exactly as a byte-by-byte scan would.
 pub(super) fn blank_urls_and_liquid(masked: &mut [u8]) {
+    // Start of the bytes not yet consumed by a match.
     let mut i = 0;
-    let n = masked.len();
     // A `{%` before this offset is known to have no `%}` later on its line (keeps
     // a line full of `{%` linear).
     let mut liquid_open_until = 0;
-    while i < n {
-        // Skip, a table look-up a byte, to the next byte that can start a URL,
-        // a run of `**`/`~~` or a `{%` tag.
-        match masked[i..].iter().position(|&c| STARTS[usize::from(c)]) {
-            Some(k) => i += k,
-            None => break,
+    // Where to look for the next anchor, and the next hit of each search (the
+    // frequent `.` apart from the rare rest; a hit stays valid until passed, as
+    // blanking never creates an anchor).
+    let mut from = 0;
+    let mut dots: Option<usize> = None;
+    let mut rare: Option<usize> = None;
+    loop {
+        if dots.is_none_or(|d| d < from) {
+            dots = masked
+                .get(from..)
+                .and_then(|m| memchr::memchr2(b'.', b'~', m))
+                .map(|k| from + k);
         }
-        let b = masked[i];
+        if rare.is_none_or(|r| r < from) {
+            rare = masked
+                .get(from..)
+                .and_then(|m| memchr::memchr3(b':', b'*', b'{', m))
+                .map(|k| from + k);
+        }
+        let p = match (dots, rare) {
+            (Some(d), Some(r)) => d.min(r),
+            (Some(p), None) | (None, Some(p)) => p,
+            (None, None) => break,
+        };
+        from = p + 1;
+        let Some(start) = candidate(masked, p).filter(|&c| c >= i) else {
+            continue;
+        };
+        let b = masked[start];
         let next = match b {
-            b'h' | b'H' | b'w' | b'W' | b'f' | b'F' => url_end(masked, i),
-            b'*' | b'~' if masked.get(i + 1) == Some(&b) => {
-                let mut end = i + 2;
+            b'h' | b'H' | b'w' | b'W' | b'f' | b'F' => url_end(masked, start),
+            b'*' | b'~' if masked.get(start + 1) == Some(&b) => {
+                let mut end = start + 2;
                 while masked.get(end) == Some(&b) {
                     end += 1;
                 }
                 Some(end)
             }
-            b'{' if i >= liquid_open_until && masked.get(i + 1) == Some(&b'%') => {
-                match liquid_end(masked, i) {
+            b'{' if start >= liquid_open_until && masked.get(start + 1) == Some(&b'%') => {
+                match liquid_end(masked, start) {
                     Ok(end) => Some(end),
                     Err(line_end) => {
                         liquid_open_until = line_end;
@@ -135,13 +159,28 @@ pub(super) fn blank_urls_and_liquid(masked: &mut [u8]) {
             }
             _ => None,
         };
-        match next {
-            Some(end) => {
-                blank_range(masked, i..end);
-                i = end;
-            }
-            None => i += 1,
+        if let Some(end) = next {
+            blank_range(masked, start..end);
+            i = end;
+            from = from.max(end);
         }
+    }
+}
+
+/// Where a match may start given the anchor byte at `p`: the scheme before a
+/// `://`, the `www` before a `.`, or `p` itself for `*`, `~`, `{`.
+fn candidate(m: &[u8], p: usize) -> Option<usize> {
+    let before = |len: usize, word: &[u8]| {
+        p.checked_sub(len)
+            .filter(|&s| m[s..p].eq_ignore_ascii_case(word))
+    };
+    match m[p] {
+        b'.' => before(3, b"www"),
+        b':' if m.get(p + 1..p + 3) == Some(b"//") => before(5, b"https")
+            .or_else(|| before(4, b"http"))
+            .or_else(|| before(3, b"ftp")),
+        b'*' | b'~' | b'{' => Some(p),
+        _ => None,
     }
 }
 
@@ -266,4 +305,99 @@ pub(super) fn trim_end(text: &str, range: Range<usize>, cap: usize) -> Range<usi
         end -= 1;
     }
     range.start.min(end)..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The plain definition: look at every byte that can start a match.
+    fn blank_urls_and_liquid_plain(masked: &mut [u8]) {
+        const STARTS: [bool; 256] = crate::text::byte_set(b"hHwWfF*~{");
+        let mut i = 0;
+        let n = masked.len();
+        let mut liquid_open_until = 0;
+        while i < n {
+            match masked[i..].iter().position(|&c| STARTS[usize::from(c)]) {
+                Some(k) => i += k,
+                None => break,
+            }
+            let b = masked[i];
+            let next = match b {
+                b'h' | b'H' | b'w' | b'W' | b'f' | b'F' => url_end(masked, i),
+                b'*' | b'~' if masked.get(i + 1) == Some(&b) => {
+                    let mut end = i + 2;
+                    while masked.get(end) == Some(&b) {
+                        end += 1;
+                    }
+                    Some(end)
+                }
+                b'{' if i >= liquid_open_until && masked.get(i + 1) == Some(&b'%') => {
+                    match liquid_end(masked, i) {
+                        Ok(end) => Some(end),
+                        Err(line_end) => {
+                            liquid_open_until = line_end;
+                            None
+                        }
+                    }
+                }
+                _ => None,
+            };
+            match next {
+                Some(end) => {
+                    blank_range(masked, i..end);
+                    i = end;
+                }
+                None => i += 1,
+            }
+        }
+    }
+
+    fn both(text: &[u8]) -> (Vec<u8>, Vec<u8>) {
+        let (mut fast, mut plain) = (text.to_vec(), text.to_vec());
+        blank_urls_and_liquid(&mut fast);
+        blank_urls_and_liquid_plain(&mut plain);
+        (fast, plain)
+    }
+
+    #[test]
+    fn url_blanking_matches_the_plain_scan_on_samples() {
+        for text in [
+            "see https://a.com/x).",
+            "**https://a.com**x www.b.org, ftp://c.d http://e",
+            "HtTpS://A.b WWW.x wWw.y xwww.z .www.q /http://a",
+            "a{% tag %}b {% open\n%} {%{% x %}",
+            "***~~~~~**~ ~",
+            "https://a.comhttps://b.com www.www.x",
+            "https:// http://[x] ftp://.a ://a s://a",
+            "中文https://a.com中文 www.中",
+        ] {
+            let (fast, plain) = both(text.as_bytes());
+            assert_eq!(fast, plain, "{text}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn url_blanking_matches_the_plain_scan(
+            text in "(https?://|ftp://|[wW]{1,3}\\.|://|\\*\\*?|~~?|\\{%|%\\}|[hHtTpPsSfFwW:/.a1 \\n\\r\\[(){}%*~中])*"
+        ) {
+            let (fast, plain) = both(text.as_bytes());
+            prop_assert_eq!(fast, plain);
+        }
+
+        #[test]
+        fn url_blanking_matches_the_plain_scan_on_any_bytes(
+            text in proptest::collection::vec(any::<u8>(), 0..60)
+        ) {
+            let (fast, plain) = both(&text);
+            prop_assert_eq!(fast, plain);
+        }
+    }
 }

@@ -83,15 +83,25 @@ pub(super) fn split_block(masked: &str, block: &Block, forced: &[usize], out: &m
             return;
         }
         let piece = &s[from..to];
-        let trimmed_start = piece.trim_start();
-        let lead = piece.len() - trimmed_start.len();
-        let trimmed = trimmed_start.trim_end();
-        if trimmed.is_empty() {
+        // Most pieces start and end with ASCII that is not whitespace: nothing
+        // to trim, no character to decode.
+        let plain = |b: u8| b.is_ascii() && !char::from(b).is_whitespace();
+        let (lead, len) = match (piece.as_bytes().first(), piece.as_bytes().last()) {
+            (Some(&first), Some(&last)) if plain(first) && plain(last) => (0, piece.len()),
+            _ => {
+                let trimmed_start = piece.trim_start();
+                (
+                    piece.len() - trimmed_start.len(),
+                    trimmed_start.trim_end().len(),
+                )
+            }
+        };
+        if len == 0 {
             return;
         }
         let a = base + from + lead;
         out.push(Sentence {
-            span: a..a + trimmed.len(),
+            span: a..a + len,
             container: block.container,
             heading: block.heading,
         });

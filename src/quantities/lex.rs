@@ -29,6 +29,57 @@ pub(super) fn digit_at(b: &[u8], i: usize) -> Option<(u8, usize)> {
     None
 }
 
+/// First offset `k >= i` where `b[k]` is an ASCII digit or 0xEF (the lead byte
+/// of the full-width digits `０-９`), or `None`.
+///
+/// The scanner's hot loop: most bytes are not digits, so it tests sixteen bytes
+/// at a time as two `u64` (see `digit_lead_bits`; a fraction of the cost of a
+/// byte-by-byte test). The lowest flagged byte is the first match.
+#[inline]
+pub(super) fn next_digit_lead(b: &[u8], i: usize) -> Option<usize> {
+    let rest = b.get(i..)?;
+    let mut chunks = rest.chunks_exact(16);
+    let mut at = i;
+    for chunk in &mut chunks {
+        let (lo, hi) = chunk.split_at(8);
+        let (Ok(lo), Ok(hi)) = (<[u8; 8]>::try_from(lo), <[u8; 8]>::try_from(hi)) else {
+            break;
+        };
+        let (lo, hi) = (digit_lead_bits(lo), digit_lead_bits(hi));
+        if lo | hi != 0 {
+            let bits = if lo != 0 { lo } else { hi };
+            let base = if lo != 0 { at } else { at + 8 };
+            return Some(base + (bits.trailing_zeros() / 8) as usize);
+        }
+        at += 16;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c.is_ascii_digit() || c == 0xEF)
+        .map(|k| at + k)
+}
+
+/// The high bit of each byte of `bytes` (as a little-endian `u64`) that is an
+/// ASCII digit or 0xEF. Both tests are exact per byte: no carry or borrow
+/// crosses a byte.
+#[inline]
+fn digit_lead_bits(bytes: [u8; 8]) -> u64 {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    const LOW7: u64 = ONES * 0x7F;
+    let x = u64::from_le_bytes(bytes);
+    let low = x & LOW7;
+    // 0x30 <= byte <= 0x39: `185 - v` and `v + 80` both have their high bit set
+    // exactly when 48 <= v <= 57 (v = the low seven bits), and `!x` excludes
+    // bytes with the high bit set.
+    let digit = (ONES * (127 + 0x3A) - low) & (low + ONES * (127 - 0x2F)) & !x & HIGH;
+    // byte == 0xEF: a zero byte of `y`.
+    let y = x ^ (ONES * 0xEF);
+    let ef = !(((y & LOW7) + LOW7) | y) & HIGH;
+    digit | ef
+}
+
 /// End of the run of digits starting at `i`, and how many digits it holds.
 #[inline]
 pub(super) fn digit_run(b: &[u8], mut i: usize) -> (usize, usize) {

@@ -1,14 +1,22 @@
 //! The scanner: jump from digit to digit, decide locally.
 
 use super::date::{scan_date, DateScan};
-use super::lex::{at, at_ci, digit_at, is_word, skip_spaces, skip_word};
+use super::lex::{at, at_ci, digit_at, is_word, next_digit_lead, skip_spaces, skip_word};
 use super::number::{build, parse_digits, parse_mag, Digits, Mag, NO_MAG};
 use super::words::{after_mods, before_mods, parse_unit, plus_is_bound};
 use super::{Bound, Magnitude, Number, Quantity, QuantityKind, Unit};
 
+thread_local! {
+    /// Reused across notes: see `text::collect_with_scratch`.
+    static FOUND: std::cell::RefCell<Vec<Quantity>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 pub(super) fn scan(text: &str) -> Vec<Quantity> {
+    crate::text::collect_with_scratch(&FOUND, |out| scan_into(text, out))
+}
+
+fn scan_into(text: &str, out: &mut Vec<Quantity>) {
     let b = text.as_bytes();
-    let mut out = Vec::new();
     let mut i = 0;
     // End of the last quantity and its trailing modifiers: look-backs stop here.
     let mut floor = 0;
@@ -16,8 +24,8 @@ pub(super) fn scan(text: &str) -> Vec<Quantity> {
         // Hot path: skip everything that cannot start a digit (ASCII digits, and
         // 0xEF, the lead byte of full-width digits). Continuation bytes are
         // 0x80..=0xBF, so neither test can fire in the middle of a character.
-        match b[i..].iter().position(|&c| c.is_ascii_digit() || c == 0xEF) {
-            Some(k) => i += k,
+        match next_digit_lead(b, i) {
+            Some(k) => i = k,
             None => break,
         }
         if digit_at(b, i).is_none() {
@@ -33,7 +41,6 @@ pub(super) fn scan(text: &str) -> Vec<Quantity> {
             Step::Skip(next) => i = next.max(i + 1),
         }
     }
-    out
 }
 
 enum Step {

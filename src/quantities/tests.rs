@@ -548,3 +548,52 @@ fn large_input_is_linear() {
     assert!(qs.len() > 30_000);
     assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
 }
+
+/// The plain definition `lex::next_digit_lead` must agree with.
+fn next_digit_lead_plain(b: &[u8], i: usize) -> Option<usize> {
+    b.get(i..)?
+        .iter()
+        .position(|&c| c.is_ascii_digit() || c == 0xEF)
+        .map(|k| i + k)
+}
+
+#[test]
+fn next_digit_lead_matches_its_definition_on_every_byte() {
+    for v in 0..=255u8 {
+        for fill in [b'a', 0x80, 0xFF, 0x2F, 0x3A, 0xEE, 0xF0] {
+            for len in 0..20 {
+                for at in 0..len {
+                    let mut b = vec![fill; len];
+                    b[at] = v;
+                    for i in 0..=len + 1 {
+                        assert_eq!(
+                            lex::next_digit_lead(&b, i),
+                            next_digit_lead_plain(&b, i),
+                            "{b:?} from {i}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn next_digit_lead_matches_its_definition(
+            b in proptest::collection::vec(any::<u8>(), 0..80),
+            i in 0usize..90,
+        ) {
+            prop_assert_eq!(lex::next_digit_lead(&b, i), next_digit_lead_plain(&b, i));
+        }
+    }
+}
