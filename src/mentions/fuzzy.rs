@@ -322,7 +322,9 @@ pub(super) fn find(matcher: &MentionMatcher, text: &str, mentions: &[Mention]) -
                     .filter(|b| b.is_ascii_uppercase())
                     .nth(1)
                     .is_some());
-        if !(may_be_listed || shaped) {
+        // Most versioned tokens are mentions already: ruled out before the
+        // stem is lower-cased and hashed.
+        if !(may_be_listed || shaped) || overlaps(mentions, &t.span) {
             continue;
         }
         stem.clear();
@@ -331,7 +333,6 @@ pub(super) fn find(matcher: &MentionMatcher, text: &str, mentions: &[Mention]) -
         let listed = may_be_listed && matcher.fuzzy.listed.contains_key(&stem);
         if !(listed || shaped)
             || matcher.fuzzy.known.contains(&stem)
-            || overlaps(mentions, &t.span)
             || !valid_boundaries(text, &t.span)
         {
             continue;
