@@ -168,9 +168,10 @@ impl MentionMatcher {
         // All candidate matches, then leftmost-longest among the valid ones: a
         // longer name always wins, and a name that fails its boundary check does
         // not hide a shorter valid one at the same place.
-        let mut candidates: Vec<(Range<usize>, usize, usize)> = Vec::new();
+        let matches = overlapping_matches(dfa, &folded.bytes);
+        let mut candidates: Vec<(Range<usize>, usize, usize)> = Vec::with_capacity(matches.len());
         let mut shadows: Vec<Range<usize>> = Vec::new();
-        for (start, end, pattern) in overlapping_matches(dfa, &folded.bytes) {
+        for (start, end, pattern) in matches {
             let span = folded.original(start, end);
             let target = &self.targets[pattern];
             if let Some(case) = &target.exact_case {
@@ -188,7 +189,7 @@ impl MentionMatcher {
             candidates.push((span, pattern, end - start));
         }
         candidates.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.2.cmp(&a.2)));
-        let mut out: Vec<Mention> = Vec::new();
+        let mut out: Vec<Mention> = Vec::with_capacity(candidates.len());
         let mut next_group = 0u32;
         let mut covered_to = 0usize;
         for (span, t, _) in candidates {
