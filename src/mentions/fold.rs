@@ -21,25 +21,39 @@ pub struct Folded {
 impl Folded {
     pub fn new(text: &str) -> Folded {
         let src = text.as_bytes();
-        let mut bytes = Vec::with_capacity(src.len());
+        // Written in place: folding never lengthens a text.
+        let mut bytes = vec![0; src.len()];
+        let mut len = 0;
         let mut shifts: Vec<(u32, u32)> = Vec::new();
         let mut i = 0;
         while i < src.len() {
-            // A run of kept bytes (ASCII lower-cased, the rest as is): to the
-            // next byte that may start a separator, found by table. Such a
-            // byte is ASCII or a lead byte, so the run ends on a character
-            // boundary.
-            let run = i;
-            while i < src.len() && !MAY_SEPARATE[usize::from(src[i])] {
-                i += 1;
-            }
-            if i > run {
-                let at = bytes.len();
-                bytes.extend_from_slice(&src[run..i]);
-                bytes[at..].make_ascii_lowercase();
-                continue;
+            // Most bytes are kept (ASCII lower-cased, the rest as is), eight
+            // at a time up to the first that may start a separator. Such a
+            // byte is ASCII or a lead byte, so kept bytes never split a
+            // character. The whole chunk is written; what lies past the kept
+            // bytes is written over next (`len` <= `i`, so it fits).
+            if let Some(chunk) = src.get(i..i + 8) {
+                let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+                bytes[len..len + 8].copy_from_slice(&lower_case(w).to_le_bytes());
+                let stops = may_separate_from(w);
+                let kept = if stops == 0 {
+                    8
+                } else {
+                    (stops.trailing_zeros() / 8) as usize
+                };
+                i += kept;
+                len += kept;
+                if kept == 8 {
+                    continue;
+                }
             }
             let b = src[i];
+            if !MAY_SEPARATE[usize::from(b)] {
+                bytes[len] = b.to_ascii_lowercase();
+                len += 1;
+                i += 1;
+                continue;
+            }
             if b < 0x80 {
                 let mut run_end = i + 1;
                 while run_end < src.len() && is_ascii_separator(src[run_end]) {
@@ -47,10 +61,11 @@ impl Folded {
                 }
                 if run_end - i > MAX_SEPARATOR_RUN {
                     // Keep one space as a barrier.
-                    bytes.push(b' ');
+                    bytes[len] = b' ';
+                    len += 1;
                     i += 1;
                 }
-                drop_until(&mut shifts, bytes.len(), i, run_end);
+                drop_until(&mut shifts, len, i, run_end);
                 i = run_end;
             } else {
                 // A character that may be a non-breaking space or a dash.
@@ -60,13 +75,15 @@ impl Folded {
                     .and_then(|c| c.chars().next())
                     .unwrap_or(' ');
                 if is_fold_separator(ch) {
-                    drop_until(&mut shifts, bytes.len(), i, end);
+                    drop_until(&mut shifts, len, i, end);
                 } else {
-                    bytes.extend_from_slice(&src[i..end]);
+                    bytes[len..len + end - i].copy_from_slice(&src[i..end]);
+                    len += end - i;
                 }
                 i = end;
             }
         }
+        bytes.truncate(len);
         Folded {
             bytes,
             shifts,
@@ -112,6 +129,38 @@ const MAY_SEPARATE: [bool; 256] = {
     }
     t
 };
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = ONES * 0x80;
+
+/// Eight bytes with their ASCII capitals lower-cased.
+fn lower_case(w: u64) -> u64 {
+    // On the low seven bits of each byte, adding 0x80 - c sets the top bit
+    // iff the byte is >= c, and never carries into the next byte.
+    let low = w & !HIGH_BITS;
+    let from_a = low + ONES * (0x80 - 0x41);
+    let past_z = low + ONES * (0x80 - 0x5B);
+    let capitals = from_a & !past_z & !w & HIGH_BITS;
+    w | (capitals >> 2)
+}
+
+/// The top bit of each byte of `w` that equals `b`, exactly.
+fn bytes_equal(w: u64, b: u8) -> u64 {
+    let t = w ^ (ONES * u64::from(b));
+    // A byte of `t` is zero iff neither its top bit nor the carry from
+    // adding 0x7F to its low seven bits is set.
+    !(((t & !HIGH_BITS) + !HIGH_BITS) | t) & HIGH_BITS
+}
+
+/// Top bits flagging the bytes of `w` that may start a separator, and some
+/// others: every byte below `.` (space, `-`, but also `,`, `(`...), `_`, and
+/// the lead bytes 0xC2 and 0xE2. Only the lowest flag is exact (a byte below
+/// `.` makes the subtraction borrow from the next): no byte before it may
+/// separate, and callers look at the flagged byte one by one.
+fn may_separate_from(w: u64) -> u64 {
+    let below_dot = w.wrapping_sub(ONES * u64::from(b'.')) & !w & HIGH_BITS;
+    below_dot | bytes_equal(w, b'_') | bytes_equal(w | (ONES * 0x20), 0xE2)
+}
 
 /// Whether a character starting with byte `b` can be a separator: an ASCII one,
 /// or the lead byte of U+00A0 (0xC2) or of U+2010..U+2013 (0xE2).
@@ -228,6 +277,52 @@ mod tests {
             if is_fold_separator(c) {
                 let mut buf = [0; 4];
                 assert!(may_separate(c.encode_utf8(&mut buf).as_bytes()[0]), "{c:?}");
+            }
+        }
+    }
+
+    /// The eight-byte helpers agree with the per-byte definitions, every byte
+    /// value in every position.
+    #[test]
+    fn word_helpers_match_the_byte_definitions() {
+        for fill in [0u8, b'a', b'Z', b' ', 0xE4, 0x7F, 0xFF] {
+            for pos in 0..8 {
+                for b in 0..=255u8 {
+                    let mut chunk = [fill; 8];
+                    chunk[pos] = b;
+                    let w = u64::from_le_bytes(chunk);
+                    let lowered = chunk.map(|c| c.to_ascii_lowercase());
+                    assert_eq!(lower_case(w).to_le_bytes(), lowered);
+                    let equal = bytes_equal(w, b'_').to_le_bytes();
+                    for (k, c) in chunk.iter().enumerate() {
+                        assert_eq!(equal[k] == 0x80, *c == b'_');
+                        assert!(equal[k] == 0 || equal[k] == 0x80);
+                    }
+                    let stops = may_separate_from(w);
+                    let first = chunk.iter().position(|&c| may_separate(c));
+                    if stops == 0 {
+                        assert_eq!(first, None, "{chunk:?}");
+                    } else {
+                        let k = (stops.trailing_zeros() / 8) as usize;
+                        assert!(first.is_none_or(|f| k <= f), "{chunk:?}");
+                        assert!(chunk[..k].iter().all(|&c| !may_separate(c)));
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folding_agrees_with_the_dense_definition(
+            text in "[aZ9,. _\\-\u{a0}\u{a2}\u{2011}\u{2014}与]{0,40}"
+        ) {
+            let f = Folded::new(&text);
+            let (bytes, map) = dense(&text);
+            proptest::prop_assert_eq!(&f.bytes, &bytes);
+            for (k, &o) in map.iter().enumerate() {
+                let end = if k + 1 < map.len() { map[k] + 1 } else { o + 1 };
+                proptest::prop_assert_eq!(f.original(k, k + 1), o..end);
             }
         }
     }

@@ -72,13 +72,14 @@ impl Stems {
         }
     }
 
-    /// Whether `stem` (lower case) is a listed misspelling.
-    fn is_listed(&self, stem: &str) -> bool {
-        let Some(&first) = stem.as_bytes().first() else {
+    /// Whether a stem of these letters (any case) may be a listed misspelling:
+    /// one has its first letter and length. Rules out most words unhashed.
+    fn may_be_listed(&self, letters: &[u8]) -> bool {
+        let Some(&first) = letters.first() else {
             return false;
         };
-        self.listed_shapes[usize::from(first)] & (1 << stem.len().min(63)) != 0
-            && self.listed.contains_key(stem)
+        self.listed_shapes[usize::from(first.to_ascii_lowercase())] & (1 << letters.len().min(63))
+            != 0
     }
 
     /// The stem a misspelled one stands for, if exactly one is one edit away.
@@ -144,6 +145,7 @@ fn doubling_typo(a: &str, b: &str) -> bool {
 }
 
 /// A name-like token: ASCII letters, optionally a version (`-1`, `2.5`, `_3`).
+#[derive(Debug, PartialEq)]
 struct Token {
     span: Range<usize>,
     letters: Range<usize>,
@@ -151,50 +153,145 @@ struct Token {
     version: Option<Range<usize>>,
 }
 
-/// Every name-like token, in order. Callers check `valid_boundaries` last: it is
-/// the dearest test and most tokens fail a cheaper one first.
+/// Every name-like token, in order: a run of ASCII letters that does not
+/// continue a word (no ASCII letter or digit before it), with its version if
+/// one follows. Callers check `valid_boundaries` last: it is the dearest test
+/// and most tokens fail a cheaper one first.
 fn tokens(text: &str) -> impl Iterator<Item = Token> + '_ {
     let bytes = text.as_bytes();
     let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < bytes.len() {
-            if !bytes[i].is_ascii_alphabetic() || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
-                i += 1;
-                continue;
+    std::iter::from_fn(move || loop {
+        let &b = bytes.get(i)?;
+        if b.is_ascii_alphabetic() {
+            let t = token_at(bytes, i);
+            i = t.span.end;
+            // A letter or digit right after a version goes on with the word
+            // (`gpt4o`): no token starts inside it.
+            if bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+                i = word_end(bytes, i);
             }
-            let start = i;
-            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
-                i += 1;
-            }
-            let letters = start..i;
-            let mut end = i;
-            let mut version = None;
-            let vstart = if i < bytes.len() && matches!(bytes[i], b'-' | b'_') {
-                i + 1
-            } else {
-                i
-            };
-            if bytes.get(vstart).is_some_and(|c| c.is_ascii_digit()) {
-                let mut j = vstart;
-                while j < bytes.len()
-                    && (bytes[j].is_ascii_digit()
-                        || (bytes[j] == b'.'
-                            && bytes.get(j + 1).is_some_and(|c| c.is_ascii_digit())))
-                {
-                    j += 1;
-                }
-                version = Some(vstart..j);
-                end = j;
-            }
-            i = end.max(start + 1);
-            return Some(Token {
-                span: start..end,
-                letters,
-                version,
-            });
+            return Some(t);
         }
-        None
+        i = if b.is_ascii_digit() {
+            // A word that starts with a digit holds no token (`7B`, `3rd`).
+            word_end(bytes, i)
+        } else if b >= 0x80 {
+            next_ascii(bytes, i + 1)
+        } else {
+            i + 1
+        };
     })
+}
+
+/// The tokens of `tokens` that have a version, found from their digits: a
+/// digit right after letters, or after letters and `-`/`_`. LN004 only looks
+/// at these, and most bytes of a note are not digits.
+fn versioned_tokens(text: &str) -> impl Iterator<Item = Token> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || loop {
+        let d = next_digit(bytes, i)?;
+        i = d + 1;
+        let letters_end = if d >= 1 && bytes[d - 1].is_ascii_alphabetic() {
+            d
+        } else if d >= 2
+            && matches!(bytes[d - 1], b'-' | b'_')
+            && bytes[d - 2].is_ascii_alphabetic()
+        {
+            d - 1
+        } else {
+            continue;
+        };
+        let start = bytes[..letters_end]
+            .iter()
+            .rposition(|b| !b.is_ascii_alphabetic())
+            .map_or(0, |p| p + 1);
+        if start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let t = token_at(bytes, start);
+        i = t.span.end;
+        return Some(t);
+    })
+}
+
+/// The token whose letters start at `start` (an ASCII letter).
+fn token_at(bytes: &[u8], start: usize) -> Token {
+    let mut i = start;
+    while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+        i += 1;
+    }
+    let letters = start..i;
+    let vstart = if i < bytes.len() && matches!(bytes[i], b'-' | b'_') {
+        i + 1
+    } else {
+        i
+    };
+    let mut version = None;
+    let mut end = i;
+    if bytes.get(vstart).is_some_and(u8::is_ascii_digit) {
+        let mut j = vstart;
+        while j < bytes.len()
+            && (bytes[j].is_ascii_digit()
+                || (bytes[j] == b'.' && bytes.get(j + 1).is_some_and(u8::is_ascii_digit)))
+        {
+            j += 1;
+        }
+        version = Some(vstart..j);
+        end = j;
+    }
+    Token {
+        span: start..end,
+        letters,
+        version,
+    }
+}
+
+/// The end of the run of ASCII letters and digits from `i`.
+fn word_end(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+        i += 1;
+    }
+    i
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = ONES * 0x80;
+
+/// The first ASCII byte at or after `i` (or the end), eight bytes at a time:
+/// half the bytes of the notes are CJK prose, which no token scan looks into.
+fn next_ascii(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let ascii = !u64::from_le_bytes(chunk.try_into().unwrap_or_default()) & HIGH_BITS;
+        if ascii != 0 {
+            return i + (ascii.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && !bytes[i].is_ascii() {
+        i += 1;
+    }
+    i
+}
+
+/// The first ASCII digit at or after `i`, eight bytes at a time.
+fn next_digit(bytes: &[u8], mut i: usize) -> Option<usize> {
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        // After the xor a digit is a byte below 10. A byte below 10 borrows in
+        // the subtraction and has its top bit clear; no byte before the first
+        // such byte borrows, so the lowest flagged byte is the first digit.
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ (ONES * 0x30);
+        let flagged = w.wrapping_sub(ONES * 10) & !w & HIGH_BITS;
+        if flagged != 0 {
+            return Some(i + (flagged.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes
+        .get(i..)?
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|p| i + p)
 }
 
 fn overlaps(mentions: &[Mention], span: &Range<usize>) -> bool {
@@ -204,26 +301,38 @@ fn overlaps(mentions: &[Mention], span: &Range<usize>) -> bool {
     mentions.get(idx).is_some_and(|m| m.span.start < span.end)
 }
 
+// Not inlined: inside `find_all` its byte loops lose their registers.
+#[inline(never)]
 pub(super) fn find(matcher: &MentionMatcher, text: &str, mentions: &[Mention]) -> Vec<Mention> {
     let mut out = Vec::new();
     // One buffer for every token's lower-cased letters: this runs on all prose.
     let mut stem = String::new();
     for t in tokens(text) {
-        let letters = &text[t.letters.clone()];
+        let letters = &text.as_bytes()[t.letters.clone()];
         if letters.len() < 4 {
             continue;
         }
-        let uppercase = letters.bytes().filter(|b| b.is_ascii_uppercase()).count();
         // Most words have no version and one capital at most: decided without
-        // a lookup unless the lower-cased stem is a listed misspelling.
-        let shaped = t.version.is_some() || (letters.len() >= 5 && uppercase >= 2);
+        // a lookup unless they may be a listed misspelling.
+        let may_be_listed = matcher.fuzzy.may_be_listed(letters);
+        let shaped = t.version.is_some()
+            || (letters.len() >= 5
+                && letters
+                    .iter()
+                    .filter(|b| b.is_ascii_uppercase())
+                    .nth(1)
+                    .is_some());
+        // Most versioned tokens are mentions already: ruled out before the
+        // stem is lower-cased and hashed.
+        if !(may_be_listed || shaped) || overlaps(mentions, &t.span) {
+            continue;
+        }
         stem.clear();
-        stem.push_str(letters);
+        stem.push_str(&text[t.letters.clone()]);
         stem.make_ascii_lowercase();
-        let listed = matcher.fuzzy.is_listed(&stem);
+        let listed = may_be_listed && matcher.fuzzy.listed.contains_key(&stem);
         if !(listed || shaped)
             || matcher.fuzzy.known.contains(&stem)
-            || overlaps(mentions, &t.span)
             || !valid_boundaries(text, &t.span)
         {
             continue;
@@ -280,7 +389,7 @@ pub(super) fn unknown(
     mentions: &[Mention],
 ) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    for t in tokens(text) {
+    for t in versioned_tokens(text) {
         let Some(version) = t.version.clone() else {
             continue;
         };
@@ -323,5 +432,62 @@ mod tests {
         assert!(!damerau_is_one("llama", "llama"));
         assert!(!damerau_is_one("lama", "llamma"));
         assert!(!damerau_is_one("gemini", "gemma"));
+    }
+
+    /// Tokens by their definition, byte by byte: a letter with no ASCII letter
+    /// or digit before it starts one; the next search starts after it.
+    fn plain_tokens(text: &str) -> Vec<Token> {
+        let bytes = text.as_bytes();
+        let (mut out, mut i) = (Vec::new(), 0);
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_alphabetic() || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
+                i += 1;
+                continue;
+            }
+            let t = token_at(bytes, i);
+            i = t.span.end;
+            out.push(t);
+        }
+        out
+    }
+
+    fn check_scanners(text: &str) {
+        let plain = plain_tokens(text);
+        assert_eq!(tokens(text).collect::<Vec<_>>(), plain, "{text:?}");
+        let versioned: Vec<_> = plain.into_iter().filter(|t| t.version.is_some()).collect();
+        assert_eq!(
+            versioned_tokens(text).collect::<Vec<_>>(),
+            versioned,
+            "{text:?}"
+        );
+        let bytes = text.as_bytes();
+        for i in 0..=text.len() {
+            let plain = bytes[i..].iter().position(u8::is_ascii_digit);
+            assert_eq!(next_digit(bytes, i), plain.map(|p| i + p));
+            let plain = bytes[i..].iter().position(u8::is_ascii);
+            assert_eq!(next_ascii(bytes, i), plain.map_or(bytes.len(), |p| i + p));
+        }
+    }
+
+    #[test]
+    fn scanners_find_the_tokens_of_the_definition() {
+        for text in [
+            "",
+            "a",
+            "GPT-4 and gpt4o, Qwen2.5-7B 与LLaMA-1和LLamma_2。",
+            "a1b2 3abc x-1.2.3. y_4.x gpt-4.x abc- abc_ 9",
+            "与与与与与与与与abc1与与与与与与与与与与与与x-2",
+            "0123456789abcdefghij9876543210ZYX-0",
+            "é-1 ü2 mixed中文1 ok",
+        ] {
+            check_scanners(text);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn scanners_agree_with_the_definition(text in "[a-cA-C0-2 ._\\-与é]{0,40}") {
+            check_scanners(&text);
+        }
     }
 }

@@ -13,7 +13,9 @@ mod shorthand;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind};
 
 use crate::kb::{fold as fold_name, Kb, ModelId};
 
@@ -56,7 +58,7 @@ struct Target {
 
 /// The compiled matcher for one KB. Build once per KB, share freely.
 pub struct MentionMatcher {
-    automaton: Option<AhoCorasick>,
+    automaton: Option<DFA>,
     targets: Vec<Target>,
     /// Folded name → index in `targets`, for shorthand and fuzzy resolution.
     exact: HashMap<String, usize>,
@@ -122,10 +124,11 @@ impl MentionMatcher {
                 patterns[t].clear();
             }
         }
-        let automaton = AhoCorasickBuilder::new()
+        // A DFA: more memory once, the fastest scan over every note. No
+        // prefilter: `overlapping_matches` steps through every byte.
+        let automaton = DFA::builder()
             .match_kind(MatchKind::Standard)
-            // A DFA: more memory once, the fastest scan over every note.
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(patterns.iter().filter(|p| !p.is_empty()))
             .ok();
         // Patterns were filtered: rebuild the index from automaton ids to targets.
@@ -158,18 +161,19 @@ impl MentionMatcher {
     /// shadow is no mention, but it is a model the text talks about, so a number
     /// near it must not be given to another model.
     pub fn find_all(&self, masked: &str) -> (Vec<Mention>, Vec<Range<usize>>) {
-        let Some(ac) = &self.automaton else {
+        let Some(dfa) = &self.automaton else {
             return (Vec::new(), Vec::new());
         };
         let folded = Folded::new(masked);
         // All candidate matches, then leftmost-longest among the valid ones: a
         // longer name always wins, and a name that fails its boundary check does
         // not hide a shorter valid one at the same place.
-        let mut candidates: Vec<(Range<usize>, usize, usize)> = Vec::new();
+        let matches = overlapping_matches(dfa, &folded.bytes);
+        let mut candidates: Vec<(Range<usize>, usize, usize)> = Vec::with_capacity(matches.len());
         let mut shadows: Vec<Range<usize>> = Vec::new();
-        for m in ac.find_overlapping_iter(&folded.bytes) {
-            let span = folded.original(m.start(), m.end());
-            let target = &self.targets[m.pattern().as_usize()];
+        for (start, end, pattern) in matches {
+            let span = folded.original(start, end);
+            let target = &self.targets[pattern];
             if let Some(case) = &target.exact_case {
                 let written = masked[span.clone()].chars().filter(|c| c.is_alphanumeric());
                 if !written.eq(case.chars()) {
@@ -182,10 +186,10 @@ impl MentionMatcher {
                 }
                 continue;
             }
-            candidates.push((span, m.pattern().as_usize(), m.end() - m.start()));
+            candidates.push((span, pattern, end - start));
         }
         candidates.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.2.cmp(&a.2)));
-        let mut out: Vec<Mention> = Vec::new();
+        let mut out: Vec<Mention> = Vec::with_capacity(candidates.len());
         let mut next_group = 0u32;
         let mut covered_to = 0usize;
         for (span, t, _) in candidates {
@@ -238,6 +242,45 @@ impl MentionMatcher {
     pub fn unknown_names(&self, masked: &str, mentions: &[Mention]) -> Vec<Range<usize>> {
         fuzzy::unknown(self, masked, mentions)
     }
+}
+
+/// Every match of `dfa` in `hay`, overlapping, as (start, end, pattern): by
+/// end, then in the automaton's order, as `find_overlapping_iter` yields them.
+fn overlapping_matches(dfa: &DFA, hay: &[u8]) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+        return out;
+    };
+    let mut at = 0;
+    while at < hay.len() {
+        let (len, next) = to_special_state(dfa, &hay[at..], sid);
+        (at, sid) = (at + len, next);
+        if dfa.is_dead(sid) {
+            break;
+        }
+        if dfa.is_match(sid) {
+            for k in 0..dfa.match_len(sid) {
+                let pattern = dfa.match_pattern(sid, k);
+                out.push((at - dfa.pattern_len(pattern), at, pattern.as_usize()));
+            }
+        }
+    }
+    out
+}
+
+/// Runs `dfa` from `sid` over `hay` up to and including the first byte that
+/// leads to a special (match or dead) state: (bytes read, state reached). A
+/// function of its own that calls nothing, so the loop over every byte of a
+/// note keeps its variables in registers.
+#[inline(never)]
+fn to_special_state(dfa: &DFA, hay: &[u8], mut sid: StateID) -> (usize, StateID) {
+    for (i, &b) in hay.iter().enumerate() {
+        sid = dfa.next_state(Anchored::No, sid, b);
+        if dfa.is_special(sid) {
+            return (i + 1, sid);
+        }
+    }
+    (hay.len(), sid)
 }
 
 /// A name must not continue a longer word on either side. On the left: no ASCII

@@ -14,7 +14,9 @@ pub(super) fn expand(matcher: &MentionMatcher, text: &str, head: &Mention) -> Ve
     let Some(written) = text.get(head.span.clone()) else {
         return Vec::new();
     };
-    if !written.ends_with(|c: char| c.is_ascii_digit()) {
+    // Most mentions are no list: ruled out before the name is folded.
+    let next = text.get(head.span.end..).unwrap_or("");
+    if !written.ends_with(|c: char| c.is_ascii_digit()) || !next.starts_with(LIST_SEPARATORS) {
         return Vec::new();
     }
     let folded = fold(written);

@@ -239,3 +239,48 @@ fn never_panics_on_odd_text() {
     let long = "GPT-2 ".repeat(10_000);
     assert_eq!(matcher.find(&long).len(), 10_000);
 }
+
+mod overlapping {
+    use super::super::overlapping_matches;
+    use aho_corasick::dfa::DFA;
+    use aho_corasick::{AhoCorasick, MatchKind};
+    use proptest::prelude::*;
+
+    const PATTERNS: [&str; 9] = [
+        "gpt", "gpt2", "pt2", "t", "llama", "lla", "a3", "混元", "元a",
+    ];
+
+    /// The hand-driven walk of the DFA yields what the crate's overlapping
+    /// iterator yields, in the same order.
+    fn check(hay: &str) {
+        let dfa = DFA::builder()
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .build(PATTERNS)
+            .unwrap();
+        let ac = AhoCorasick::new(PATTERNS).unwrap();
+        let expected: Vec<(usize, usize, usize)> = ac
+            .find_overlapping_iter(hay)
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect();
+        assert_eq!(
+            overlapping_matches(&dfa, hay.as_bytes()),
+            expected,
+            "{hay:?}"
+        );
+    }
+
+    #[test]
+    fn matches_the_overlapping_iterator() {
+        for hay in ["", "t", "gpt2", "llama3 gpt2t 混元a", "ttt"] {
+            check(hay);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn matches_the_overlapping_iterator_on_any_text(hay in "[gptla23 混元]{0,30}") {
+            check(&hay);
+        }
+    }
+}
