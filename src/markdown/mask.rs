@@ -112,28 +112,29 @@ pub(super) fn blank_urls_and_liquid(masked: &mut [u8]) {
     let mut liquid_open_until = 0;
     // Where to look for the next anchor, and the next hit of each search (the
     // frequent `.` apart from the rare rest; a hit stays valid until passed, as
-    // blanking never creates an anchor).
+    // blanking never creates an anchor). `n` stands for "no more hits", so a
+    // search that found nothing is never repeated (that kept `. . . ` with no
+    // rare anchor, or `{%{%` with no dot, quadratic).
+    let n = masked.len();
+    let next_hit = |m: &[u8], from: usize, find: fn(&[u8]) -> Option<usize>| {
+        m.get(from..).and_then(find).map_or(n, |k| from + k)
+    };
     let mut from = 0;
     let mut dots: Option<usize> = None;
     let mut rare: Option<usize> = None;
     loop {
         if dots.is_none_or(|d| d < from) {
-            dots = masked
-                .get(from..)
-                .and_then(|m| memchr::memchr2(b'.', b'~', m))
-                .map(|k| from + k);
+            dots = Some(next_hit(masked, from, |m| memchr::memchr2(b'.', b'~', m)));
         }
         if rare.is_none_or(|r| r < from) {
-            rare = masked
-                .get(from..)
-                .and_then(|m| memchr::memchr3(b':', b'*', b'{', m))
-                .map(|k| from + k);
+            rare = Some(next_hit(masked, from, |m| {
+                memchr::memchr3(b':', b'*', b'{', m)
+            }));
         }
-        let p = match (dots, rare) {
-            (Some(d), Some(r)) => d.min(r),
-            (Some(p), None) | (None, Some(p)) => p,
-            (None, None) => break,
-        };
+        let p = dots.unwrap_or(n).min(rare.unwrap_or(n));
+        if p >= n {
+            break;
+        }
         from = p + 1;
         let Some(start) = candidate(masked, p).filter(|&c| c >= i) else {
             continue;
