@@ -165,6 +165,48 @@ pub const fn byte_set(bytes: &[u8]) -> [bool; 256] {
     t
 }
 
+/// Eight bytes at a time: a `u64` read little-endian, one flag (the top bit)
+/// per byte. Shared by the scanners that skip through prose (folding, token
+/// and digit skips). Each test here is exact per byte: no carry or borrow
+/// crosses from one byte into the next.
+pub(crate) mod swar {
+    pub const ONES: u64 = 0x0101_0101_0101_0101;
+    pub const HIGH_BITS: u64 = ONES * 0x80;
+    const LOW7: u64 = ONES * 0x7F;
+
+    /// The first eight bytes of `b` as a word (`None` when there are fewer).
+    #[inline]
+    pub fn load(b: &[u8]) -> Option<u64> {
+        let chunk: [u8; 8] = b.get(..8)?.try_into().ok()?;
+        Some(u64::from_le_bytes(chunk))
+    }
+
+    /// Index of the byte of the lowest flag (`flags` non-zero).
+    #[inline]
+    pub fn first(flags: u64) -> usize {
+        (flags.trailing_zeros() / 8) as usize
+    }
+
+    /// The top bit of each byte of `w` that equals `b`.
+    #[inline]
+    pub fn bytes_equal(w: u64, b: u8) -> u64 {
+        let t = w ^ (ONES * u64::from(b));
+        // A byte of `t` is zero iff neither its top bit nor the carry from
+        // adding 0x7F to its low seven bits is set.
+        !(((t & LOW7) + LOW7) | t) & HIGH_BITS
+    }
+
+    /// The top bit of each byte of `w` that is an ASCII digit.
+    #[inline]
+    pub fn ascii_digits(w: u64) -> u64 {
+        let low = w & LOW7;
+        // `185 - v` and `v + 80` both have their top bit set exactly when
+        // 48 <= v <= 57 (v = the low seven bits); `!w` excludes bytes whose
+        // own top bit is set.
+        (ONES * (127 + 0x3A) - low) & (low + ONES * (127 - 0x2F)) & !w & HIGH_BITS
+    }
+}
+
 /// Above this many elements a scratch vector is handed out rather than kept
 /// (see `collect_with_scratch`).
 const SCRATCH_KEEP: usize = 1 << 16;
@@ -179,24 +221,42 @@ pub(crate) fn collect_with_scratch<T: 'static>(
     scratch: &'static std::thread::LocalKey<std::cell::RefCell<Vec<T>>>,
     fill: impl FnOnce(&mut Vec<T>),
 ) -> Vec<T> {
-    let mut buf = scratch
-        .try_with(|cell| cell.try_borrow_mut().map(|mut v| std::mem::take(&mut *v)))
-        .ok()
-        .and_then(Result::ok)
-        .unwrap_or_default();
-    buf.clear();
+    let mut buf = take_scratch(scratch);
     fill(&mut buf);
     if buf.len() > SCRATCH_KEEP {
         return buf;
     }
     let mut out = Vec::with_capacity(buf.len());
     out.append(&mut buf);
+    give_back_scratch(scratch, buf);
+    out
+}
+
+/// The thread's scratch vector, emptied (a fresh one if it is in use or the
+/// thread is being torn down).
+pub(crate) fn take_scratch<T: 'static>(
+    scratch: &'static std::thread::LocalKey<std::cell::RefCell<Vec<T>>>,
+) -> Vec<T> {
+    let mut buf = scratch
+        .try_with(|cell| cell.try_borrow_mut().map(|mut v| std::mem::take(&mut *v)))
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    buf.clear();
+    buf
+}
+
+/// Keeps `buf`'s allocation as the thread's scratch vector for the next use.
+pub(crate) fn give_back_scratch<T: 'static>(
+    scratch: &'static std::thread::LocalKey<std::cell::RefCell<Vec<T>>>,
+    mut buf: Vec<T>,
+) {
+    buf.clear();
     let _ = scratch.try_with(|cell| {
         if let Ok(mut v) = cell.try_borrow_mut() {
             *v = buf;
         }
     });
-    out
 }
 
 /// Width of `s` in the given encoding.
@@ -227,6 +287,32 @@ mod tests {
         assert_eq!(idx.offset(text, 1, 4, Encoding::Utf16), Some(x));
         assert_eq!(idx.offset(text, 1, 3, Encoding::Chars), Some(x));
         assert_eq!(idx.offset(text, 1, 10, Encoding::Utf8), Some(x));
+    }
+
+    /// The word tests agree with the byte definitions, every byte value in
+    /// every position, among neighbours that could carry or borrow.
+    #[test]
+    fn swar_tests_are_exact_per_byte() {
+        for fill in [0u8, b'0', b'9', b'/', b':', 0x7F, 0x80, 0xEF, 0xFF] {
+            for pos in 0..8 {
+                for b in 0..=255u8 {
+                    let mut chunk = [fill; 8];
+                    chunk[pos] = b;
+                    let w = swar::load(&chunk).unwrap();
+                    let digits = swar::ascii_digits(w).to_le_bytes();
+                    let ef = swar::bytes_equal(w, 0xEF).to_le_bytes();
+                    for (k, c) in chunk.iter().enumerate() {
+                        assert_eq!(digits[k] == 0x80, c.is_ascii_digit(), "{chunk:?}");
+                        assert_eq!(ef[k] == 0x80, *c == 0xEF, "{chunk:?}");
+                        assert!(digits[k] | ef[k] == 0 || digits[k] | ef[k] == 0x80);
+                    }
+                    if let Some(f) = chunk.iter().position(u8::is_ascii_digit) {
+                        assert_eq!(swar::first(swar::ascii_digits(w)), f);
+                    }
+                }
+            }
+        }
+        assert_eq!(swar::load(b"1234567"), None);
     }
 
     #[test]

@@ -22,26 +22,14 @@ thread_local! {
 
 /// The thread's spare block buffer, empty (a fresh one if it is in use).
 fn take_blocks() -> Vec<Block> {
-    let mut blocks = BLOCKS
-        .try_with(|cell| cell.try_borrow_mut().map(|mut v| std::mem::take(&mut *v)))
-        .ok()
-        .and_then(Result::ok)
-        .unwrap_or_default();
-    blocks.clear();
-    blocks
+    crate::text::take_scratch(&BLOCKS)
 }
 
 /// Keeps `blocks`'s buffer for the next note, unless it is huge.
-fn return_blocks(mut blocks: Vec<Block>) {
-    if blocks.capacity() > 1 << 16 {
-        return;
+fn return_blocks(blocks: Vec<Block>) {
+    if blocks.capacity() <= 1 << 16 {
+        crate::text::give_back_scratch(&BLOCKS, blocks);
     }
-    blocks.clear();
-    let _ = BLOCKS.try_with(|cell| {
-        if let Ok(mut v) = cell.try_borrow_mut() {
-            *v = blocks;
-        }
-    });
 }
 
 pub(super) fn build(text: &str) -> Structure {

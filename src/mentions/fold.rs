@@ -3,6 +3,7 @@
 //! original byte offsets. `GPT 2`, `gpt-2` and `GPT_2` all read `gpt2`.
 
 use crate::kb::is_fold_separator;
+use crate::text::swar::{self, bytes_equal, HIGH_BITS, ONES};
 
 /// Longest run of separators that folding removes; longer runs stay, so words
 /// far apart never fuse into a name.
@@ -32,15 +33,10 @@ impl Folded {
             // byte is ASCII or a lead byte, so kept bytes never split a
             // character. The whole chunk is written; what lies past the kept
             // bytes is written over next (`len` <= `i`, so it fits).
-            if let Some(chunk) = src.get(i..i + 8) {
-                let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            if let Some(w) = src.get(i..).and_then(swar::load) {
                 bytes[len..len + 8].copy_from_slice(&lower_case(w).to_le_bytes());
                 let stops = may_separate_from(w);
-                let kept = if stops == 0 {
-                    8
-                } else {
-                    (stops.trailing_zeros() / 8) as usize
-                };
+                let kept = if stops == 0 { 8 } else { swar::first(stops) };
                 i += kept;
                 len += kept;
                 if kept == 8 {
@@ -130,9 +126,6 @@ const MAY_SEPARATE: [bool; 256] = {
     t
 };
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = ONES * 0x80;
-
 /// Eight bytes with their ASCII capitals lower-cased.
 fn lower_case(w: u64) -> u64 {
     // On the low seven bits of each byte, adding 0x80 - c sets the top bit
@@ -142,14 +135,6 @@ fn lower_case(w: u64) -> u64 {
     let past_z = low + ONES * (0x80 - 0x5B);
     let capitals = from_a & !past_z & !w & HIGH_BITS;
     w | (capitals >> 2)
-}
-
-/// The top bit of each byte of `w` that equals `b`, exactly.
-fn bytes_equal(w: u64, b: u8) -> u64 {
-    let t = w ^ (ONES * u64::from(b));
-    // A byte of `t` is zero iff neither its top bit nor the carry from
-    // adding 0x7F to its low seven bits is set.
-    !(((t & !HIGH_BITS) + !HIGH_BITS) | t) & HIGH_BITS
 }
 
 /// Top bits flagging the bytes of `w` that may start a separator, and some

@@ -9,6 +9,7 @@ use std::ops::Range;
 
 use super::{valid_boundaries, Mention, MentionForm, MentionMatcher};
 use crate::kb::{fold, Kb};
+use crate::text::swar;
 
 pub(super) struct Stems {
     known: HashSet<String>,
@@ -255,16 +256,13 @@ fn word_end(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = ONES * 0x80;
-
 /// The first ASCII byte at or after `i` (or the end), eight bytes at a time:
 /// half the bytes of the notes are CJK prose, which no token scan looks into.
 fn next_ascii(bytes: &[u8], mut i: usize) -> usize {
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let ascii = !u64::from_le_bytes(chunk.try_into().unwrap_or_default()) & HIGH_BITS;
+    while let Some(w) = bytes.get(i..).and_then(swar::load) {
+        let ascii = !w & swar::HIGH_BITS;
         if ascii != 0 {
-            return i + (ascii.trailing_zeros() / 8) as usize;
+            return i + swar::first(ascii);
         }
         i += 8;
     }
@@ -276,14 +274,10 @@ fn next_ascii(bytes: &[u8], mut i: usize) -> usize {
 
 /// The first ASCII digit at or after `i`, eight bytes at a time.
 fn next_digit(bytes: &[u8], mut i: usize) -> Option<usize> {
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        // After the xor a digit is a byte below 10. A byte below 10 borrows in
-        // the subtraction and has its top bit clear; no byte before the first
-        // such byte borrows, so the lowest flagged byte is the first digit.
-        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ (ONES * 0x30);
-        let flagged = w.wrapping_sub(ONES * 10) & !w & HIGH_BITS;
-        if flagged != 0 {
-            return Some(i + (flagged.trailing_zeros() / 8) as usize);
+    while let Some(w) = bytes.get(i..).and_then(swar::load) {
+        let digits = swar::ascii_digits(w);
+        if digits != 0 {
+            return Some(i + swar::first(digits));
         }
         i += 8;
     }

@@ -1,6 +1,8 @@
 //! Byte-level helpers shared by the quantity scanner. Every function here is
 //! total: out-of-range indices yield `None`/`false`, never a panic.
 
+use crate::text::swar;
+
 /// ASCII letter, digit or `_`: the bytes an identifier is made of.
 #[inline]
 pub(super) fn is_word(c: u8) -> bool {
@@ -49,7 +51,7 @@ pub(super) fn next_digit_lead(b: &[u8], i: usize) -> Option<usize> {
         if lo | hi != 0 {
             let bits = if lo != 0 { lo } else { hi };
             let base = if lo != 0 { at } else { at + 8 };
-            return Some(base + (bits.trailing_zeros() / 8) as usize);
+            return Some(base + swar::first(bits));
         }
         at += 16;
     }
@@ -65,19 +67,8 @@ pub(super) fn next_digit_lead(b: &[u8], i: usize) -> Option<usize> {
 /// crosses a byte.
 #[inline]
 fn digit_lead_bits(bytes: [u8; 8]) -> u64 {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const HIGH: u64 = ONES * 0x80;
-    const LOW7: u64 = ONES * 0x7F;
     let x = u64::from_le_bytes(bytes);
-    let low = x & LOW7;
-    // 0x30 <= byte <= 0x39: `185 - v` and `v + 80` both have their high bit set
-    // exactly when 48 <= v <= 57 (v = the low seven bits), and `!x` excludes
-    // bytes with the high bit set.
-    let digit = (ONES * (127 + 0x3A) - low) & (low + ONES * (127 - 0x2F)) & !x & HIGH;
-    // byte == 0xEF: a zero byte of `y`.
-    let y = x ^ (ONES * 0xEF);
-    let ef = !(((y & LOW7) + LOW7) | y) & HIGH;
-    digit | ef
+    swar::ascii_digits(x) | swar::bytes_equal(x, 0xEF)
 }
 
 /// End of the run of digits starting at `i`, and how many digits it holds.
