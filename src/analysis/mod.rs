@@ -171,7 +171,7 @@ impl Analyzer {
         attach_corroborations(&mut all, cross.corroborations);
         // By the paths' bytes (a `Path` hashes component by component): a
         // finding's path is a clone of its document's.
-        let by_path: HashMap<&std::ffi::OsStr, &DocumentAnalysis> =
+        let by_path: rustc_hash::FxHashMap<&std::ffi::OsStr, &DocumentAnalysis> =
             docs.iter().map(|d| (d.path.as_os_str(), *d)).collect();
         self.finish(all, |p| by_path.get(p.as_os_str()).copied())
     }
@@ -472,16 +472,17 @@ fn attach_corroborations(all: &mut [Finding], corroborations: Vec<Corroboration>
         .into_iter()
         .map(|c| ((c.path, c.span), c.related))
         .unzip();
-    let by_site: HashMap<(&Path, usize, usize), usize> = sites
+    // By the path's bytes (a `Path` hashes component by component).
+    let by_site: rustc_hash::FxHashMap<(&std::ffi::OsStr, usize, usize), usize> = sites
         .iter()
         .enumerate()
-        .map(|(i, (path, span))| ((path.as_path(), span.start, span.end), i))
+        .map(|(i, (path, span))| ((path.as_os_str(), span.start, span.end), i))
         .collect();
     for f in all.iter_mut() {
         if !matches!(f.rule, rules::Rule::KbMismatch | rules::Rule::DateMismatch) {
             continue;
         }
-        if let Some(&i) = by_site.get(&(f.path.as_path(), f.span.start, f.span.end)) {
+        if let Some(&i) = by_site.get(&(f.path.as_os_str(), f.span.start, f.span.end)) {
             f.related.append(&mut related[i]);
         }
     }

@@ -119,7 +119,7 @@ pub fn run(globals: &Globals, args: CheckArgs) -> CliResult {
     drop(docs);
     // By the paths' bytes (hashing a `Path` walks its components): every
     // cited path is a clone of a note's.
-    let cited: std::collections::HashSet<&std::ffi::OsStr> = findings
+    let cited: rustc_hash::FxHashSet<&std::ffi::OsStr> = findings
         .iter()
         .flat_map(|f| {
             std::iter::once(f.path.as_os_str()).chain(f.related.iter().map(|r| r.path.as_os_str()))

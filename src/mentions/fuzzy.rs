@@ -4,7 +4,8 @@
 //! mention (`LLamma-1`, `RoBertTa`); a token whose stem is known but whose full
 //! name is not is an unknown model (`GPT-6`).
 
-use std::collections::{HashMap, HashSet};
+// Fx: keys are short words, looked up once per word of every note.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
 use super::{valid_boundaries, Mention, MentionForm, MentionMatcher};
@@ -31,8 +32,8 @@ fn stem_of(folded: &str) -> &str {
 
 impl Stems {
     pub(super) fn new(kb: &Kb) -> Stems {
-        let mut known = HashSet::new();
-        let mut listed = HashMap::new();
+        let mut known = HashSet::default();
+        let mut listed = HashMap::default();
         for m in kb.models() {
             let names = std::iter::once(&m.name).chain(m.aliases.iter());
             for n in names {
@@ -56,7 +57,7 @@ impl Stems {
             let first = l.as_bytes()[0];
             listed_shapes[usize::from(first)] |= 1 << l.len().min(63);
         }
-        let mut deletes: HashMap<String, Vec<String>> = HashMap::new();
+        let mut deletes: HashMap<String, Vec<String>> = HashMap::default();
         for s in &known {
             if s.len() < 4 {
                 continue;

@@ -10,7 +10,7 @@ mod fold;
 mod fuzzy;
 mod shorthand;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use aho_corasick::automaton::{Automaton, StateID};
@@ -71,7 +71,7 @@ impl MentionMatcher {
     pub fn new(kb: &Kb) -> MentionMatcher {
         let mut patterns: Vec<String> = Vec::new();
         let mut targets: Vec<Target> = Vec::new();
-        let mut exact: HashMap<String, usize> = HashMap::new();
+        let mut exact: HashMap<String, usize> = HashMap::default();
         let mut add = |pattern: String, target: Target| {
             if pattern.is_empty() || exact.contains_key(&pattern) {
                 // First definition wins; `kb check` reports the collision.

@@ -1,6 +1,6 @@
 //! LN002 conflict.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -151,7 +151,8 @@ pub fn check(kb: &Kb, docs: &[&DocumentAnalysis]) -> Outcome {
 /// The outcome of each group with at least two sides. Sides are taken in the
 /// order of `docs`.
 fn check_groups(kb: &Kb, docs: &[&DocumentAnalysis]) -> Vec<(Key, Outcome)> {
-    let mut groups: HashMap<Key, Vec<Side>> = HashMap::new();
+    // Fx: keys are a few small integers, hashed once per claim.
+    let mut groups: FxHashMap<Key, Vec<Side>> = FxHashMap::default();
     for doc in docs {
         for claim in &doc.claims {
             if let Some(key) = key_of(kb, claim) {

@@ -7,7 +7,7 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -53,7 +53,7 @@ pub struct SourceMap {
     /// Keyed by the path's bytes: hashing a `Path` walks its components, and
     /// a report looks up a path for every finding and related place. Every
     /// path looked up is a clone of one added here, so bytes are enough.
-    files: HashMap<OsString, SourceText>,
+    files: rustc_hash::FxHashMap<OsString, SourceText>,
     /// KB files compiled into the binary: not files a user can open.
     embedded: HashSet<PathBuf>,
 }
