@@ -4,7 +4,9 @@
 //! `cargo bench --bench gen_corpus -- [--out DIR] [--seed N] [--files N] [--mb N] [--wrong PCT]`
 //! (defaults: `bench-corpus`, 1, 5000, 55, 4: about 4% of figures wrong). Same
 //! arguments → byte-identical files.
-//! Files go to `DIR/topic-XX/note-NNNNN.md`; `DIR` is emptied of `.md` files first.
+//! Files go to `DIR/topic-XX/note-NNNNN.md`. The `topic-*` folders of an earlier
+//! corpus are removed first, but only in a folder this program made (it leaves a
+//! marker file there): pointed by mistake at a folder of real notes, it stops.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -510,6 +512,7 @@ fn main() {
     };
     let avg = mb * 1_000_000 / files.max(1);
     std::fs::create_dir_all(&out).expect("create output folder");
+    claim_folder(&out);
     // Remove notes of an earlier run so the folder holds exactly this corpus.
     for e in std::fs::read_dir(&out)
         .expect("read output folder")
@@ -545,3 +548,48 @@ fn main() {
         );
     }
 }
+
+/// Marks `out` as a generated corpus, or stops when it holds anything but an
+/// earlier generated corpus: the generator deletes `topic-*` folders, and a
+/// mistyped `--out` must never cost anyone their notes.
+fn claim_folder(out: &std::path::Path) {
+    let marker = out.join(MARKER);
+    if marker.exists() {
+        return;
+    }
+    // A corpus from before the marker existed holds only `topic-NN/note-NNNNN.md`.
+    let ours = |name: &str, prefix: &str, digits: usize, suffix: &str| {
+        name.strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix(suffix))
+            .is_some_and(|d| d.len() == digits && d.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let entries = |dir: &std::path::Path| -> Vec<(String, std::path::PathBuf)> {
+        std::fs::read_dir(dir)
+            .expect("read output folder")
+            .flatten()
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+            .collect()
+    };
+    let foreign = entries(out).into_iter().find(|(name, path)| {
+        !(path.is_dir()
+            && ours(name, "topic-", 2, "")
+            && entries(path)
+                .iter()
+                .all(|(n, p)| p.is_file() && ours(n, "note-", 5, ".md")))
+    });
+    if let Some((name, _)) = foreign {
+        eprintln!(
+            "gen_corpus: {} holds {name}, which gen_corpus did not write, and no {MARKER}; \
+             refusing to write there. Pick an empty or new folder.",
+            out.display(),
+        );
+        std::process::exit(2);
+    }
+    std::fs::write(
+        &marker,
+        "made by benches/gen_corpus.rs; its topic-* folders are rewritten on each run\n",
+    )
+    .expect("write marker");
+}
+
+const MARKER: &str = ".llmnotes-bench-corpus";

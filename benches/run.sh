@@ -3,7 +3,11 @@
 # reads, parses (pulldown-cmark) and runs the alias automaton. See benches/README.md.
 #
 #   benches/run.sh [--seed N] [--files N] [--mb N] [--corpus DIR]
-#                  [--timeout SECS] [--mem-cap-gb N] [--no-scaling]
+#                  [--notes DIR] [--timeout SECS] [--mem-cap-gb N] [--no-scaling]
+#
+# --notes DIR measures an existing folder of notes instead of generating a corpus
+# (it is only read). Without it, the corpus is (re)generated in --corpus DIR, which
+# must be new, empty or an earlier generated corpus (gen_corpus refuses otherwise).
 #
 # Both programs walk the same folder with `ignore` and use rayon with its default
 # thread count (one per core). `check` exits 1 when there are errors: expected.
@@ -12,13 +16,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seed=1 files=5000 mb=55 corpus=bench-corpus timeout_s=900 cap_gb=8 scaling=1
+seed=1 files=5000 mb=55 corpus=bench-corpus notes= timeout_s=900 cap_gb=8 scaling=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --seed) seed=$2; shift ;;
     --files) files=$2; shift ;;
     --mb) mb=$2; shift ;;
     --corpus) corpus=$2; shift ;;
+    --notes) notes=$2; shift ;;
     --timeout) timeout_s=$2; shift ;;
     --mem-cap-gb) cap_gb=$2; shift ;;
     --no-scaling) scaling=0 ;;
@@ -44,8 +49,14 @@ check_bin="$target_dir/release/llmnotes"
 gen_bin=$(exe gen_corpus)
 base_bin=$(exe baseline)
 
-echo "== corpus: seed $seed, $files files, >= $mb MB -> $corpus"
-"$gen_bin" --out "$corpus" --seed "$seed" --files "$files" --mb "$mb"
+if [ -n "$notes" ]; then
+  [ -d "$notes" ] || { echo "--notes $notes: not a folder" >&2; exit 2; }
+  corpus=$notes scaling=0 # the scaling rows use the generated topic-* folders
+  echo "== notes: $corpus (measured as they are, not regenerated)"
+else
+  echo "== corpus: seed $seed, $files files, >= $mb MB -> $corpus"
+  "$gen_bin" --out "$corpus" --seed "$seed" --files "$files" --mb "$mb"
+fi
 bytes=$(find "$corpus" -name '*.md' -printf '%s\n' | awk '{s+=$1} END {print s}')
 nfiles=$(find "$corpus" -name '*.md' | wc -l)
 sync
@@ -118,7 +129,8 @@ oneline_bytes=$(stat -c %s "$tmp/oneline/huge.md")
 
 echo
 echo "== results ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
-echo "corpus: $nfiles files, $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b/1e6 }') MB (seed $seed); rayon, $(nproc) threads, both programs"
+origin="generated, seed $seed"; [ -n "$notes" ] && origin="existing notes"
+echo "corpus: $corpus, $nfiles files, $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b/1e6 }') MB ($origin); rayon, $(nproc) threads, both programs"
 header
 row baseline "baseline (read+parse+AC)" "$bytes" "$nfiles"
 row check "llmnotes check --format json" "$bytes" "$nfiles"
