@@ -31,9 +31,68 @@ fn is_closer(c: char) -> bool {
     )
 }
 
-/// Bytes that can start a sentence terminator or a line break: the ASCII ones,
-/// and the lead bytes of `。` (U+3002) and of `！？；｡` (U+FF01..U+FF61).
-const STOPS: [bool; 256] = crate::text::byte_set(b"\n\r.!?;\xE3\xEF");
+/// How `skip_quiet` steps over a character, by its first byte: the length of
+/// a character that never ends a sentence (1 for continuation and invalid
+/// bytes, which a character boundary never holds); `STOP` for the ASCII
+/// terminators and line breaks; `CHECK` for the lead bytes of `。` (U+3002)
+/// and of `！？；｡` (U+FF01..U+FF61), three-byte characters whose other bytes
+/// decide. Both have the top bit set, so one test leaves the quiet steps.
+const SKIP: [u8; 256] = {
+    let mut t = [1u8; 256];
+    let mut b = 0xC2;
+    while b < 0xF5 {
+        t[b] = if b < 0xE0 {
+            2
+        } else if b < 0xF0 {
+            3
+        } else {
+            4
+        };
+        b += 1;
+    }
+    let stops = b"\n\r.!?;";
+    let mut k = 0;
+    while k < stops.len() {
+        t[stops[k] as usize] = STOP;
+        k += 1;
+    }
+    t[0xE3] = CHECK;
+    t[0xEF] = CHECK;
+    t
+};
+const STOP: u8 = 0x80;
+const CHECK: u8 = 0x83;
+
+/// Whether the bytes at `i` are a full-width terminator (`is_cjk_terminator`).
+#[inline]
+fn cjk_terminator_at(bytes: &[u8], i: usize) -> bool {
+    matches!(
+        bytes.get(i..i + 3),
+        Some([0xE3, 0x80, 0x82] | [0xEF, 0xBC, 0x81 | 0x9F | 0x9B] | [0xEF, 0xBD, 0xA1])
+    )
+}
+
+/// From `i`, a character boundary, steps character by character over those
+/// that neither end a sentence nor break a line, stopping at the first one
+/// that may (or at the end), or at the first boundary at or after `limit`.
+#[inline]
+fn skip_quiet(bytes: &[u8], mut i: usize, limit: usize) -> usize {
+    let limit = limit.min(bytes.len());
+    loop {
+        while i < limit {
+            let step = SKIP[usize::from(bytes[i])];
+            if step >= STOP {
+                break;
+            }
+            i += usize::from(step);
+        }
+        if i < limit && SKIP[usize::from(bytes[i])] == CHECK && !cjk_terminator_at(bytes, i) {
+            i += 3;
+            continue;
+        }
+        return i;
+    }
+}
 
 /// Abbreviations after which `. ` does not end a sentence (compared lowercased,
 /// without the final dot).
@@ -115,9 +174,7 @@ pub(super) fn split_block(masked: &str, block: &Block, forced: &[usize], out: &m
             // ASCII or lead bytes, so the skip ends on a character boundary),
             // never past a forced break.
             let limit = forced.peek().map_or(bytes.len(), |&f| f.min(bytes.len()));
-            while i < limit && !STOPS[usize::from(bytes[i])] {
-                i += 1;
-            }
+            i = skip_quiet(bytes, i, limit);
             while i < bytes.len() && !s.is_char_boundary(i) {
                 i += 1;
             }
@@ -189,4 +246,331 @@ pub(super) fn split_block(masked: &str, block: &Block, forced: &[usize], out: &m
         i = next;
     }
     emit(start, s.len(), has_word);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The byte-at-a-time definition the fast skips are checked against.
+    const PLAIN_STOPS: [bool; 256] = crate::text::byte_set(b"\n\r.!?;\xE3\xEF");
+
+    /// `split_block` as first written: one byte at a time through the skip,
+    /// every lead byte of `。！？；｡` decoded, pieces trimmed with `str::trim`.
+    fn split_block_plain(masked: &str, block: &Block, forced: &[usize], out: &mut Vec<Sentence>) {
+        let Some(s) = masked.get(block.range.clone()) else {
+            return;
+        };
+        let base = block.range.start;
+        let bytes = s.as_bytes();
+        let mut start = 0usize;
+        let mut has_word = false;
+        // The piece so far is only digits and dots (a section number like `1.` or `2.3.`).
+        let mut numbering = true;
+        let mut forced = forced.iter().map(|&f| f.saturating_sub(base)).peekable();
+        let mut emit = |from: usize, to: usize, has_word: bool| {
+            if !has_word {
+                return;
+            }
+            let piece = &s[from..to];
+            // Most pieces start and end with ASCII that is not whitespace: nothing
+            // to trim, no character to decode.
+            let plain = |b: u8| b.is_ascii() && !char::from(b).is_whitespace();
+            let (lead, len) = match (piece.as_bytes().first(), piece.as_bytes().last()) {
+                (Some(&first), Some(&last)) if plain(first) && plain(last) => (0, piece.len()),
+                _ => {
+                    let trimmed_start = piece.trim_start();
+                    (
+                        piece.len() - trimmed_start.len(),
+                        trimmed_start.trim_end().len(),
+                    )
+                }
+            };
+            if len == 0 {
+                return;
+            }
+            let a = base + from + lead;
+            out.push(Sentence {
+                span: a..a + len,
+                container: block.container,
+                heading: block.heading,
+            });
+        };
+        let next_char = |at: usize| s.get(at..).and_then(|r| r.chars().next());
+        let mut i = 0;
+        while i < bytes.len() {
+            if has_word && !numbering {
+                // Only a terminator, a line break or a forced break can change
+                // anything now: skip to the next byte that may start one (all are
+                // ASCII or lead bytes, so the skip ends on a character boundary),
+                // never past a forced break.
+                let limit = forced.peek().map_or(bytes.len(), |&f| f.min(bytes.len()));
+                while i < limit && !PLAIN_STOPS[usize::from(bytes[i])] {
+                    i += 1;
+                }
+                while i < bytes.len() && !s.is_char_boundary(i) {
+                    i += 1;
+                }
+                if i >= bytes.len() {
+                    break;
+                }
+            }
+            while let Some(&f) = forced.peek() {
+                if f > i {
+                    break;
+                }
+                forced.next();
+                if f > start && s.is_char_boundary(f) {
+                    emit(start, f, has_word);
+                    start = f;
+                    has_word = false;
+                    numbering = true;
+                }
+            }
+            let b = bytes[i];
+            // Hot path: ASCII that neither breaks nor ends a sentence.
+            if b < 0x80 && !matches!(b, b'\n' | b'\r' | b'.' | b'!' | b'?' | b';') {
+                has_word |= b.is_ascii_alphanumeric();
+                numbering &= b.is_ascii_digit() || char::from(b).is_whitespace();
+                i += 1;
+                continue;
+            }
+            let Some(c) = next_char(i) else { break };
+            let next = i + c.len_utf8();
+            if c == '\n' || c == '\r' {
+                emit(start, i, has_word);
+                start = i + 1;
+                has_word = false;
+                numbering = true;
+            } else if is_cjk_terminator(c) || is_ascii_terminator(c) {
+                let mut end = next;
+                let mut cjk = is_cjk_terminator(c);
+                while let Some(d) = next_char(end) {
+                    if is_cjk_terminator(d) || is_ascii_terminator(d) || is_closer(d) {
+                        cjk |= is_cjk_terminator(d);
+                        end += d.len_utf8();
+                    } else {
+                        break;
+                    }
+                }
+                let at_break = next_char(end).is_none_or(char::is_whitespace);
+                let keep_going = !cjk
+                    && c == '.'
+                    && end == i + 1
+                    && ((numbering && has_word) || ends_with_abbreviation(bytes, i));
+                if cjk || (at_break && !keep_going) {
+                    emit(start, end, has_word);
+                    start = end;
+                    has_word = false;
+                    numbering = true;
+                } else if c != '.' || end != i + 1 {
+                    numbering = false;
+                }
+                i = end;
+                continue;
+            } else {
+                if !has_word && c.is_alphanumeric() {
+                    has_word = true;
+                }
+                if numbering && !(c.is_ascii_digit() || c.is_whitespace()) {
+                    numbering = false;
+                }
+            }
+            i = next;
+        }
+        emit(start, s.len(), has_word);
+    }
+
+    /// Whether `c` may change the splitter's state once the piece has a word
+    /// and is not a section number.
+    fn stops(c: char) -> bool {
+        c == '\n' || c == '\r' || is_ascii_terminator(c) || is_cjk_terminator(c)
+    }
+
+    /// `skip_quiet` by its definition: the first character boundary at or
+    /// after `i` that is at or past `limit` or holds a character that stops.
+    fn skip_plain(s: &str, i: usize, limit: usize) -> usize {
+        s[i..]
+            .char_indices()
+            .map(|(k, c)| (i + k, c))
+            .find(|&(p, c)| p >= limit || stops(c))
+            .map_or(s.len(), |(p, _)| p)
+    }
+
+    #[test]
+    fn terminator_bytes_and_skip_steps_agree_with_chars_for_every_char() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            assert_eq!(cjk_terminator_at(bytes, 0), is_cjk_terminator(c), "{c:?}");
+            let to = if stops(c) { 0 } else { bytes.len() };
+            assert_eq!(skip_quiet(bytes, 0, bytes.len()), to, "{c:?}");
+        }
+    }
+
+    fn both(prefix: &str, text: &str, forced: &[usize]) -> (Vec<Sentence>, Vec<Sentence>) {
+        let masked = format!("{prefix}{text}");
+        let block = Block {
+            range: prefix.len()..masked.len(),
+            container: Container::Paragraph,
+            heading: Some(3),
+        };
+        let mut forced: Vec<usize> = forced.iter().map(|&f| f + prefix.len()).collect();
+        forced.sort_unstable();
+        let (mut fast, mut plain) = (Vec::new(), Vec::new());
+        split_block(&masked, &block, &forced, &mut fast);
+        split_block_plain(&masked, &block, &forced, &mut plain);
+        (fast, plain)
+    }
+
+    #[test]
+    fn splitting_matches_the_plain_scan_on_samples() {
+        let samples = [
+            "模型参数，（很多）：都是、「好的」。然后！再？最后；结束｡尾",
+            "1. 第一 2.3. 第二 e.g. 例如 i.e. 也就是 Fig. 3 vs. 4",
+            "  　中文\u{a0}\u{2003}句子。\u{3000}\u{85}下一句！\u{2029}",
+            "End. Next!  More? yes; no.\r\nLast line\rafter cr",
+            "😀 emoji。é accent. ｡a\t\u{b}\u{c}b",
+            "A sentence.) Another.\" Quote。」 Close！）Then",
+            "，，，。。。，。a",
+            "",
+            "   ",
+            "1.2.3.",
+            "abc",
+        ];
+        for text in samples {
+            let n = text.len();
+            let mut cases: Vec<Vec<usize>> = vec![vec![], vec![0], vec![n], vec![n + 5]];
+            cases.extend((0..=n).map(|k| vec![k]));
+            cases.extend((0..n).map(|k| vec![k, k + 1, k + 2]));
+            for forced in cases {
+                for prefix in ["", "前", "x "] {
+                    let (fast, plain) = both(prefix, text, &forced);
+                    assert_eq!(fast, plain, "{text:?} {forced:?} {prefix:?}");
+                }
+            }
+        }
+    }
+
+    /// Strings of pieces that matter to the splitter: terminators of both
+    /// kinds, closers, the CJK punctuation that shares their lead bytes, all
+    /// kinds of whitespace, numbering, abbreviations and letters of every width.
+    fn prose() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("。"),
+            Just("！"),
+            Just("？"),
+            Just("；"),
+            Just("｡"),
+            Just("，"),
+            Just("、"),
+            Just("（"),
+            Just("）"),
+            Just("："),
+            Just("「"),
+            Just("」"),
+            Just("』"),
+            Just("《"),
+            Just("》"),
+            Just("〉"),
+            Just("】"),
+            Just("”"),
+            Just("’"),
+            Just("～"),
+            Just("｢"),
+            Just("ａ"),
+            Just("中"),
+            Just("模型"),
+            Just("ぁ"),
+            Just("é"),
+            Just("😀"),
+            Just("€"),
+            Just("."),
+            Just("!"),
+            Just("?"),
+            Just(";"),
+            Just(")"),
+            Just("]"),
+            Just("\""),
+            Just("'"),
+            Just(","),
+            Just(":"),
+            Just("-"),
+            Just(" "),
+            Just("  "),
+            Just("\t"),
+            Just("\n"),
+            Just("\r"),
+            Just("\r\n"),
+            Just("\u{b}"),
+            Just("\u{c}"),
+            Just("\u{85}"),
+            Just("\u{a0}"),
+            Just("\u{1680}"),
+            Just("\u{2000}"),
+            Just("\u{200a}"),
+            Just("\u{2028}"),
+            Just("\u{202f}"),
+            Just("\u{205f}"),
+            Just("\u{3000}"),
+            Just("\u{200b}"),
+            Just("1"),
+            Just("2."),
+            Just("3.2."),
+            Just("10"),
+            Just("0"),
+            Just("e.g."),
+            Just("i.e."),
+            Just("Fig."),
+            Just("vs."),
+            Just("al."),
+            Just("a"),
+            Just("Z"),
+            Just("word"),
+            Just("GPT"),
+        ];
+        proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            cases: 1024,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn splitting_matches_the_plain_scan(
+            text in prose(),
+            forced in proptest::collection::vec(0usize..130, 0..5),
+            prefix in prop_oneof![Just(""), Just("前"), Just("ab ")],
+        ) {
+            let (fast, plain) = both(prefix, &text, &forced);
+            prop_assert_eq!(fast, plain);
+        }
+
+        #[test]
+        fn skip_matches_its_definition(
+            text in prose(),
+            from in 0usize..130,
+            limit in 0usize..140,
+        ) {
+            let from = (0..=from.min(text.len())).rev().find(|&k| text.is_char_boundary(k)).unwrap_or(0);
+            let mut fast = skip_quiet(text.as_bytes(), from, limit.min(text.len()));
+            while fast < text.len() && !text.is_char_boundary(fast) {
+                fast += 1;
+            }
+            prop_assert_eq!(fast, skip_plain(&text, from, limit));
+        }
+
+        #[test]
+        fn splitting_matches_the_plain_scan_on_any_string(
+            text in "\\PC{0,60}",
+            forced in proptest::collection::vec(0usize..250, 0..4),
+        ) {
+            let (fast, plain) = both("", &text, &forced);
+            prop_assert_eq!(fast, plain);
+        }
+    }
 }
