@@ -94,6 +94,35 @@ fn skip_quiet(bytes: &[u8], mut i: usize, limit: usize) -> usize {
     }
 }
 
+/// Whether the (valid UTF-8) `bytes` start with a character that
+/// `char::is_whitespace` accepts: the ASCII ones, U+0085, U+00A0, U+1680,
+/// U+2000..=U+200A, U+2028, U+2029, U+202F, U+205F and U+3000.
+fn starts_with_space(bytes: &[u8]) -> bool {
+    match bytes {
+        [b, ..] if b.is_ascii() => char::from(*b).is_whitespace(),
+        [0xC2, 0x85 | 0xA0, ..]
+        | [0xE1, 0x9A, 0x80, ..]
+        | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..]
+        | [0xE2, 0x81, 0x9F, ..]
+        | [0xE3, 0x80, 0x80, ..] => true,
+        _ => false,
+    }
+}
+
+/// Whether the (valid UTF-8) `bytes` end with a character that
+/// `char::is_whitespace` accepts (see `starts_with_space`).
+fn ends_with_space(bytes: &[u8]) -> bool {
+    match bytes {
+        [.., b] if b.is_ascii() => char::from(*b).is_whitespace(),
+        [.., 0xC2, 0x85 | 0xA0]
+        | [.., 0xE1, 0x9A, 0x80]
+        | [.., 0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF]
+        | [.., 0xE2, 0x81, 0x9F]
+        | [.., 0xE3, 0x80, 0x80] => true,
+        _ => false,
+    }
+}
+
 /// Abbreviations after which `. ` does not end a sentence (compared lowercased,
 /// without the final dot).
 const ABBREVIATIONS: &[&[u8]] = &[
@@ -142,19 +171,18 @@ pub(super) fn split_block(masked: &str, block: &Block, forced: &[usize], out: &m
             return;
         }
         let piece = &s[from..to];
-        // Most pieces start and end with ASCII that is not whitespace: nothing
-        // to trim, no character to decode.
-        let plain = |b: u8| b.is_ascii() && !char::from(b).is_whitespace();
-        let (lead, len) = match (piece.as_bytes().first(), piece.as_bytes().last()) {
-            (Some(&first), Some(&last)) if plain(first) && plain(last) => (0, piece.len()),
-            _ => {
+        // Most pieces neither start nor end with whitespace: nothing to trim,
+        // no character to decode.
+        let (lead, len) =
+            if starts_with_space(piece.as_bytes()) || ends_with_space(piece.as_bytes()) {
                 let trimmed_start = piece.trim_start();
                 (
                     piece.len() - trimmed_start.len(),
                     trimmed_start.trim_end().len(),
                 )
-            }
-        };
+            } else {
+                (0, piece.len())
+            };
         if len == 0 {
             return;
         }
@@ -396,6 +424,26 @@ mod tests {
             .map(|(k, c)| (i + k, c))
             .find(|&(p, c)| p >= limit || stops(c))
             .map_or(s.len(), |(p, _)| p)
+    }
+
+    #[test]
+    fn space_tests_agree_with_is_whitespace_for_every_char() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            for other in ["", "a", "中", "\u{3000}", "😀"] {
+                let (before, after) = (format!("{c}{other}"), format!("{other}{c}"));
+                assert_eq!(
+                    starts_with_space(before.as_bytes()),
+                    c.is_whitespace(),
+                    "{c:?}"
+                );
+                assert_eq!(
+                    ends_with_space(after.as_bytes()),
+                    c.is_whitespace(),
+                    "{c:?}"
+                );
+            }
+        }
+        assert!(!starts_with_space(b"") && !ends_with_space(b""));
     }
 
     #[test]
