@@ -94,6 +94,30 @@ fn skip_quiet(bytes: &[u8], mut i: usize, limit: usize) -> usize {
     }
 }
 
+/// What an ASCII byte does to a piece: `QUIET` if it neither breaks nor ends
+/// a sentence, `WORD` if it is a letter or digit, `NUMBERING` if it may be
+/// part of a section number (a digit or whitespace). Zero for other bytes.
+const ASCII_RUN: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0u8;
+    while b < 0x80 {
+        if !matches!(b, b'\n' | b'\r' | b'.' | b'!' | b'?' | b';') {
+            t[b as usize] = QUIET
+                | if b.is_ascii_alphanumeric() { WORD } else { 0 }
+                | if b.is_ascii_digit() || matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') {
+                    NUMBERING
+                } else {
+                    0
+                };
+        }
+        b += 1;
+    }
+    t
+};
+const QUIET: u8 = 1;
+const WORD: u8 = 2;
+const NUMBERING: u8 = 4;
+
 /// Whether the (valid UTF-8) `bytes` start with a character that
 /// `char::is_whitespace` accepts: the ASCII ones, U+0085, U+00A0, U+1680,
 /// U+2000..=U+200A, U+2028, U+2029, U+202F, U+205F and U+3000.
@@ -223,11 +247,29 @@ pub(super) fn split_block(masked: &str, block: &Block, forced: &[usize], out: &m
             }
         }
         let b = bytes[i];
-        // Hot path: ASCII that neither breaks nor ends a sentence.
-        if b < 0x80 && !matches!(b, b'\n' | b'\r' | b'.' | b'!' | b'?' | b';') {
-            has_word |= b.is_ascii_alphanumeric();
-            numbering &= b.is_ascii_digit() || char::from(b).is_whitespace();
-            i += 1;
+        // Hot path: ASCII that neither breaks nor ends a sentence. Digits and
+        // whitespace keep a section number going: take a run of them (up to
+        // the next forced break) and the byte that ends it in one go.
+        let mut class = ASCII_RUN[usize::from(b)];
+        if class & QUIET != 0 {
+            let limit = forced.peek().map_or(bytes.len(), |&f| f.min(bytes.len()));
+            let mut any = 0;
+            loop {
+                any |= class;
+                i += 1;
+                if class & NUMBERING == 0 {
+                    numbering = false;
+                    break;
+                }
+                if i >= limit {
+                    break;
+                }
+                class = ASCII_RUN[usize::from(bytes[i])];
+                if class & QUIET == 0 {
+                    break;
+                }
+            }
+            has_word |= any & WORD != 0;
             continue;
         }
         let Some(c) = next_char(i) else { break };
@@ -447,6 +489,24 @@ mod tests {
     }
 
     #[test]
+    fn ascii_run_classes_follow_their_definition() {
+        for b in 0..=u8::MAX {
+            let c = char::from(b);
+            let quiet = b.is_ascii() && !matches!(b, b'\n' | b'\r' | b'.' | b'!' | b'?' | b';');
+            let class = ASCII_RUN[usize::from(b)];
+            assert_eq!(class & QUIET != 0, quiet, "{b:#x}");
+            if quiet {
+                assert_eq!(class & WORD != 0, b.is_ascii_alphanumeric(), "{b:#x}");
+                assert_eq!(
+                    class & NUMBERING != 0,
+                    b.is_ascii_digit() || c.is_whitespace(),
+                    "{b:#x}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn terminator_bytes_and_skip_steps_agree_with_chars_for_every_char() {
         for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
             let mut buf = [0u8; 4];
@@ -485,6 +545,7 @@ mod tests {
             "",
             "   ",
             "1.2.3.",
+            "   12 34. 5.\t\tx  .  (y) 7 8.\u{b}\u{c} 9 ",
             "abc",
         ];
         for text in samples {
