@@ -2,7 +2,6 @@
 //! case, short runs of separators (space, `-`, `_`) removed, with a map back to
 //! original byte offsets. `GPT 2`, `gpt-2` and `GPT_2` all read `gpt2`.
 
-use crate::kb::is_fold_separator;
 use crate::text::swar::{self, bytes_equal, HIGH_BITS, ONES};
 
 /// Longest run of separators that folding removes; longer runs stay, so words
@@ -51,10 +50,7 @@ impl Folded {
                 continue;
             }
             if b < 0x80 {
-                let mut run_end = i + 1;
-                while run_end < src.len() && is_ascii_separator(src[run_end]) {
-                    run_end += 1;
-                }
+                let run_end = separator_run_end(src, i + 1);
                 if run_end - i > MAX_SEPARATOR_RUN {
                     // Keep one space as a barrier.
                     bytes[len] = b' ';
@@ -64,19 +60,19 @@ impl Folded {
                 drop_until(&mut shifts, len, i, run_end);
                 i = run_end;
             } else {
-                // A character that may be a non-breaking space or a dash.
-                let end = (i + utf8_len(b)).min(src.len());
-                let ch = text
-                    .get(i..end)
-                    .and_then(|c| c.chars().next())
-                    .unwrap_or(' ');
-                if is_fold_separator(ch) {
-                    drop_until(&mut shifts, len, i, end);
+                // A lead byte of a character that may be a non-breaking space
+                // or a dash: dropped whole if it is one, else the lead byte is
+                // kept and its continuation bytes (never a stop) go on with
+                // the next chunk.
+                let dropped = separator_len(&src[i..]);
+                if dropped > 0 {
+                    drop_until(&mut shifts, len, i, i + dropped);
+                    i += dropped;
                 } else {
-                    bytes[len..len + end - i].copy_from_slice(&src[i..end]);
-                    len += end - i;
+                    bytes[len] = b;
+                    len += 1;
+                    i += 1;
                 }
-                i = end;
             }
         }
         bytes.truncate(len);
@@ -157,12 +153,33 @@ const fn is_ascii_separator(b: u8) -> bool {
     matches!(b, b' ' | b'-' | b'_')
 }
 
-/// Length of the UTF-8 sequence a leading byte starts.
-fn utf8_len(lead: u8) -> usize {
-    match lead {
-        0xF0.. => 4,
-        0xE0.. => 3,
-        _ => 2,
+/// The end of the run of ASCII separators from `i`: runs of blanks (masked
+/// code, markup, URLs) are skipped eight bytes at a time.
+fn separator_run_end(src: &[u8], mut i: usize) -> usize {
+    loop {
+        if let Some(w) = src.get(i..).and_then(swar::load) {
+            // The lowest non-zero byte of `t` is the first that is no space.
+            let t = w ^ (ONES * u64::from(b' '));
+            if t == 0 {
+                i += 8;
+                continue;
+            }
+            i += swar::first(t);
+        }
+        match src.get(i) {
+            Some(&b) if is_ascii_separator(b) => i += 1,
+            _ => return i,
+        }
+    }
+}
+
+/// Length of the non-ASCII separator `s` starts with (0 if none): U+00A0,
+/// U+2010, U+2011 or U+2013, tested on their UTF-8 bytes.
+fn separator_len(s: &[u8]) -> usize {
+    match s {
+        [0xC2, 0xA0, ..] => 2,
+        [0xE2, 0x80, 0x90 | 0x91 | 0x93, ..] => 3,
+        _ => 0,
     }
 }
 
@@ -181,6 +198,7 @@ fn drop_until(shifts: &mut Vec<(u32, u32)>, at: usize, from: usize, to: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kb::is_fold_separator;
 
     #[test]
     fn folds_case_and_separators_and_maps_back() {
@@ -266,6 +284,38 @@ mod tests {
         }
     }
 
+    /// The byte test of non-ASCII separators agrees with `is_fold_separator`
+    /// on every character.
+    #[test]
+    fn separator_bytes_match_the_definition() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0; 4];
+            let enc = c.encode_utf8(&mut buf).as_bytes();
+            let want = if !c.is_ascii() && is_fold_separator(c) {
+                enc.len()
+            } else {
+                0
+            };
+            assert_eq!(separator_len(enc), want, "{c:?}");
+            let mut longer = enc.to_vec();
+            longer.extend_from_slice("a\u{a0}".as_bytes());
+            assert_eq!(separator_len(&longer), want, "{c:?}");
+        }
+    }
+
+    /// Separator runs end where the byte-by-byte definition says.
+    #[test]
+    fn separator_runs_end_at_the_first_other_byte() {
+        let text = "a  -_        -  b            c d _x".as_bytes();
+        for i in 0..=text.len() {
+            let plain = text[i..]
+                .iter()
+                .position(|&b| !is_ascii_separator(b))
+                .map_or(text.len(), |p| i + p);
+            assert_eq!(separator_run_end(text, i), plain, "{i}");
+        }
+    }
+
     /// The eight-byte helpers agree with the per-byte definitions, every byte
     /// value in every position.
     #[test]
@@ -300,7 +350,47 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn folding_agrees_with_the_dense_definition(
-            text in "[aZ9,. _\\-\u{a0}\u{a2}\u{2011}\u{2014}与]{0,40}"
+            text in "[aZ9,. _\\-\u{a0}\u{a2}\u{2010}-\u{2014}\u{3000}与，。、（）“”—]{0,40}"
+        ) {
+            let f = Folded::new(&text);
+            let (bytes, map) = dense(&text);
+            proptest::prop_assert_eq!(&f.bytes, &bytes);
+            for (k, &o) in map.iter().enumerate() {
+                let end = if k + 1 < map.len() { map[k] + 1 } else { o + 1 };
+                proptest::prop_assert_eq!(f.original(k, k + 1), o..end);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Blank-heavy texts, where separator runs cross eight-byte chunks.
+        #[test]
+        fn folding_agrees_on_blank_runs(
+            text in "( {1,20}|[aB_\\-]|\u{a0}|\u{2013}|，){0,30}"
+        ) {
+            let f = Folded::new(&text);
+            let (bytes, map) = dense(&text);
+            proptest::prop_assert_eq!(&f.bytes, &bytes);
+            for (k, &o) in map.iter().enumerate() {
+                let end = if k + 1 < map.len() { map[k] + 1 } else { o + 1 };
+                proptest::prop_assert_eq!(f.original(k, k + 1), o..end);
+            }
+            let b = text.as_bytes();
+            for i in 0..=b.len() {
+                let plain = b[i..]
+                    .iter()
+                    .position(|&c| !is_ascii_separator(c))
+                    .map_or(b.len(), |p| i + p);
+                proptest::prop_assert_eq!(separator_run_end(b, i), plain);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Word-like texts, where lone separators fall anywhere in a chunk.
+        #[test]
+        fn folding_agrees_on_words(
+            text in "([a-zA-Z0-9]{1,9}[ _\\-,.]{0,2}|\u{a0}|\u{2011}|—|，|  +){0,20}"
         ) {
             let f = Folded::new(&text);
             let (bytes, map) = dense(&text);
