@@ -28,19 +28,51 @@ impl Folded {
         let mut i = 0;
         while i < src.len() {
             // Most bytes are kept (ASCII lower-cased, the rest as is), eight
-            // at a time up to the first that may start a separator. Such a
-            // byte is ASCII or a lead byte, so kept bytes never split a
-            // character. The whole chunk is written; what lies past the kept
-            // bytes is written over next (`len` <= `i`, so it fits).
+            // at a time, lone ASCII separators dropped on the way; else up to
+            // the first byte that may start a separator. Such a byte is ASCII
+            // or a lead byte, so kept bytes never split a character. The
+            // whole chunk is written; what lies past the kept bytes is
+            // written over next (`len` <= `i`, so it fits).
             if let Some(w) = src.get(i..).and_then(swar::load) {
-                bytes[len..len + 8].copy_from_slice(&lower_case(w).to_le_bytes());
-                let stops = may_separate_from(w);
-                let kept = if stops == 0 { 8 } else { swar::first(stops) };
-                i += kept;
-                len += kept;
-                if kept == 8 {
+                let lower = lower_case(w);
+                let (ascii, leads) = separators_in(w);
+                let stops = ascii | leads;
+                if stops == 0 {
+                    bytes[len..len + 8].copy_from_slice(&lower.to_le_bytes());
+                    i += 8;
+                    len += 8;
                     continue;
                 }
+                // ASCII separators, each alone (a run is consumed whole, so
+                // none goes on from before the chunk) and the last not going
+                // on past it: each a run of one, dropped here, the bytes
+                // above it moving down one place.
+                let lone = leads == 0
+                    && ascii & (ascii << 8) == 0
+                    && (ascii >> 56 == 0
+                        || !src.get(i + 8).is_some_and(|&b| is_ascii_separator(b)));
+                if lone {
+                    let mut kept = lower;
+                    let mut flags = ascii;
+                    let mut dropped = 0;
+                    while flags != 0 {
+                        let at = swar::first(flags);
+                        let to = at - dropped;
+                        let below = (1u64 << (8 * to)) - 1;
+                        kept = (kept & below) | ((kept >> 8) & !below);
+                        drop_until(&mut shifts, len + to, i + at, i + at + 1);
+                        flags &= flags - 1;
+                        dropped += 1;
+                    }
+                    bytes[len..len + 8].copy_from_slice(&kept.to_le_bytes());
+                    i += 8;
+                    len += 8 - dropped;
+                    continue;
+                }
+                bytes[len..len + 8].copy_from_slice(&lower.to_le_bytes());
+                let kept = swar::first(stops);
+                i += kept;
+                len += kept;
             }
             let b = src[i];
             if !MAY_SEPARATE[usize::from(b)] {
@@ -133,14 +165,17 @@ fn lower_case(w: u64) -> u64 {
     w | (capitals >> 2)
 }
 
-/// Top bits flagging the bytes of `w` that may start a separator, and some
-/// others: every byte below `.` (space, `-`, but also `,`, `(`...), `_`, and
-/// the lead bytes 0xC2 and 0xE2. Only the lowest flag is exact (a byte below
-/// `.` makes the subtraction borrow from the next): no byte before it may
-/// separate, and callers look at the flagged byte one by one.
-fn may_separate_from(w: u64) -> u64 {
-    let below_dot = w.wrapping_sub(ONES * u64::from(b'.')) & !w & HIGH_BITS;
-    below_dot | bytes_equal(w, b'_') | bytes_equal(w | (ONES * 0x20), 0xE2)
+/// Top bits flagging the bytes of `w` that are ASCII separators (space, `-`,
+/// `_`), and those that are the lead byte 0xC2 or 0xE2 of a character that may
+/// be a separator. Exact per byte.
+fn separators_in(w: u64) -> (u64, u64) {
+    // A byte of `low ^ c` is zero iff adding 0x7F to it leaves its top bit
+    // clear; `w` rules out non-ASCII bytes (`c` is ASCII). No carries.
+    let low = w & !HIGH_BITS;
+    let low7 = ONES * 0x7F;
+    let ne = |c: u8| (low ^ (ONES * u64::from(c))) + low7;
+    let ascii = !((ne(b' ') & ne(b'-') & ne(b'_')) | w) & HIGH_BITS;
+    (ascii, bytes_equal(w | (ONES * 0x20), 0xE2))
 }
 
 /// Whether a character starting with byte `b` can be a separator: an ASCII one,
@@ -320,7 +355,7 @@ mod tests {
     /// value in every position.
     #[test]
     fn word_helpers_match_the_byte_definitions() {
-        for fill in [0u8, b'a', b'Z', b' ', 0xE4, 0x7F, 0xFF] {
+        for fill in [0u8, b'a', b'Z', b' ', b'-', b'_', 0xC2, 0xE4, 0x7F, 0xFF] {
             for pos in 0..8 {
                 for b in 0..=255u8 {
                     let mut chunk = [fill; 8];
@@ -333,14 +368,14 @@ mod tests {
                         assert_eq!(equal[k] == 0x80, *c == b'_');
                         assert!(equal[k] == 0 || equal[k] == 0x80);
                     }
-                    let stops = may_separate_from(w);
-                    let first = chunk.iter().position(|&c| may_separate(c));
-                    if stops == 0 {
-                        assert_eq!(first, None, "{chunk:?}");
-                    } else {
-                        let k = (stops.trailing_zeros() / 8) as usize;
-                        assert!(first.is_none_or(|f| k <= f), "{chunk:?}");
-                        assert!(chunk[..k].iter().all(|&c| !may_separate(c)));
+                    let (ascii, leads) = separators_in(w);
+                    let (ascii, leads) = (ascii.to_le_bytes(), leads.to_le_bytes());
+                    for (k, &c) in chunk.iter().enumerate() {
+                        assert_eq!(ascii[k] == 0x80, is_ascii_separator(c), "{chunk:?}");
+                        assert!(ascii[k] == 0 || ascii[k] == 0x80, "{chunk:?}");
+                        assert_eq!(leads[k] == 0x80, c == 0xC2 || c == 0xE2, "{chunk:?}");
+                        assert!(leads[k] == 0 || leads[k] == 0x80, "{chunk:?}");
+                        assert_eq!(ascii[k] | leads[k] != 0, may_separate(c));
                     }
                 }
             }
