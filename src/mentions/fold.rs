@@ -34,6 +34,14 @@ impl Folded {
             // whole chunk is written; what lies past the kept bytes is
             // written over next (`len` <= `i`, so it fits).
             if let Some(w) = src.get(i..).and_then(swar::load) {
+                // CJK prose: no ASCII byte to lower-case or drop, and most
+                // often no lead byte of a separator either. Copied as is.
+                if w & HIGH_BITS == HIGH_BITS && bytes_equal(w | (ONES * 0x20), 0xE2) == 0 {
+                    bytes[len..len + 8].copy_from_slice(&w.to_le_bytes());
+                    i += 8;
+                    len += 8;
+                    continue;
+                }
                 let lower = lower_case(w);
                 let (ascii, leads) = separators_in(w);
                 let stops = ascii | leads;
@@ -355,7 +363,9 @@ mod tests {
     /// value in every position.
     #[test]
     fn word_helpers_match_the_byte_definitions() {
-        for fill in [0u8, b'a', b'Z', b' ', b'-', b'_', 0xC2, 0xE4, 0x7F, 0xFF] {
+        for fill in [
+            0u8, b'a', b'Z', b' ', b'-', b'_', 0x80, 0xC2, 0xE4, 0x7F, 0xFF,
+        ] {
             for pos in 0..8 {
                 for b in 0..=255u8 {
                     let mut chunk = [fill; 8];
@@ -369,6 +379,10 @@ mod tests {
                         assert!(equal[k] == 0 || equal[k] == 0x80);
                     }
                     let (ascii, leads) = separators_in(w);
+                    // The CJK shortcut: all bytes non-ASCII, no lead flagged.
+                    if w & HIGH_BITS == HIGH_BITS && leads == 0 {
+                        assert_eq!((lower_case(w), ascii), (w, 0), "{chunk:?}");
+                    }
                     let (ascii, leads) = (ascii.to_le_bytes(), leads.to_le_bytes());
                     for (k, &c) in chunk.iter().enumerate() {
                         assert_eq!(ascii[k] == 0x80, is_ascii_separator(c), "{chunk:?}");
