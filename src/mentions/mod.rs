@@ -272,10 +272,10 @@ fn overlapping_matches(dfa: &DFA, hay: &[u8]) -> Vec<(usize, usize, usize)> {
 /// leads to a special (match or dead) state: (bytes read, state reached). A
 /// function of its own that calls nothing, so the loop over every byte of a
 /// note keeps its variables in registers.
-/// Four bytes a round: the loop's own bookkeeping is paid once per round.
+/// Eight bytes a round: the loop's own bookkeeping is paid once per round.
 #[inline(never)]
 fn to_special_state(dfa: &DFA, hay: &[u8], mut sid: StateID) -> (usize, StateID) {
-    let mut rounds = hay.chunks_exact(4);
+    let mut rounds = hay.chunks_exact(8);
     let mut at = 0;
     for round in rounds.by_ref() {
         for (k, &b) in round.iter().enumerate() {
@@ -284,7 +284,7 @@ fn to_special_state(dfa: &DFA, hay: &[u8], mut sid: StateID) -> (usize, StateID)
                 return (at + k + 1, sid);
             }
         }
-        at += 4;
+        at += 8;
     }
     for (k, &b) in rounds.remainder().iter().enumerate() {
         sid = dfa.next_state(Anchored::No, sid, b);

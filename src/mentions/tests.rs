@@ -278,7 +278,7 @@ mod overlapping {
             "gpt2",
             "llama3 gpt2t 混元a",
             "ttt",
-            // Matches ending on every byte of a four-byte round, and after.
+            // Matches ending on every byte of an eight-byte round, and after.
             "xxxgpt2xxxxxgpt2xxxxlla xxxxxxxxx",
             "与与与与x混元ab混元a",
         ] {
