@@ -2,7 +2,6 @@
 //! case, short runs of separators (space, `-`, `_`) removed, with a map back to
 //! original byte offsets. `GPT 2`, `gpt-2` and `GPT_2` all read `gpt2`.
 
-use crate::kb::is_fold_separator;
 use crate::text::swar::{self, bytes_equal, HIGH_BITS, ONES};
 
 /// Longest run of separators that folding removes; longer runs stay, so words
@@ -29,19 +28,59 @@ impl Folded {
         let mut i = 0;
         while i < src.len() {
             // Most bytes are kept (ASCII lower-cased, the rest as is), eight
-            // at a time up to the first that may start a separator. Such a
-            // byte is ASCII or a lead byte, so kept bytes never split a
-            // character. The whole chunk is written; what lies past the kept
-            // bytes is written over next (`len` <= `i`, so it fits).
+            // at a time, lone ASCII separators dropped on the way; else up to
+            // the first byte that may start a separator. Such a byte is ASCII
+            // or a lead byte, so kept bytes never split a character. The
+            // whole chunk is written; what lies past the kept bytes is
+            // written over next (`len` <= `i`, so it fits).
             if let Some(w) = src.get(i..).and_then(swar::load) {
-                bytes[len..len + 8].copy_from_slice(&lower_case(w).to_le_bytes());
-                let stops = may_separate_from(w);
-                let kept = if stops == 0 { 8 } else { swar::first(stops) };
-                i += kept;
-                len += kept;
-                if kept == 8 {
+                // CJK prose: no ASCII byte to lower-case or drop, and most
+                // often no lead byte of a separator either. Copied as is.
+                if w & HIGH_BITS == HIGH_BITS && bytes_equal(w | (ONES * 0x20), 0xE2) == 0 {
+                    bytes[len..len + 8].copy_from_slice(&w.to_le_bytes());
+                    i += 8;
+                    len += 8;
                     continue;
                 }
+                let lower = lower_case(w);
+                let (ascii, leads) = separators_in(w);
+                let stops = ascii | leads;
+                if stops == 0 {
+                    bytes[len..len + 8].copy_from_slice(&lower.to_le_bytes());
+                    i += 8;
+                    len += 8;
+                    continue;
+                }
+                // ASCII separators, each alone (a run is consumed whole, so
+                // none goes on from before the chunk) and the last not going
+                // on past it: each a run of one, dropped here, the bytes
+                // above it moving down one place.
+                let lone = leads == 0
+                    && ascii & (ascii << 8) == 0
+                    && (ascii >> 56 == 0
+                        || !src.get(i + 8).is_some_and(|&b| is_ascii_separator(b)));
+                if lone {
+                    let mut kept = lower;
+                    let mut flags = ascii;
+                    let mut dropped = 0;
+                    while flags != 0 {
+                        let at = swar::first(flags);
+                        let to = at - dropped;
+                        let below = (1u64 << (8 * to)) - 1;
+                        kept = (kept & below) | ((kept >> 8) & !below);
+                        drop_until(&mut shifts, len + to, i + at, i + at + 1);
+                        flags &= flags - 1;
+                        dropped += 1;
+                    }
+                    bytes[len..len + 8].copy_from_slice(&kept.to_le_bytes());
+                    i += 8;
+                    len += 8 - dropped;
+                    continue;
+                }
+                bytes[len..len + 8].copy_from_slice(&lower.to_le_bytes());
+                let kept = swar::first(stops);
+                i += kept;
+                len += kept;
             }
             let b = src[i];
             if !MAY_SEPARATE[usize::from(b)] {
@@ -51,10 +90,7 @@ impl Folded {
                 continue;
             }
             if b < 0x80 {
-                let mut run_end = i + 1;
-                while run_end < src.len() && is_ascii_separator(src[run_end]) {
-                    run_end += 1;
-                }
+                let run_end = separator_run_end(src, i + 1);
                 if run_end - i > MAX_SEPARATOR_RUN {
                     // Keep one space as a barrier.
                     bytes[len] = b' ';
@@ -64,19 +100,19 @@ impl Folded {
                 drop_until(&mut shifts, len, i, run_end);
                 i = run_end;
             } else {
-                // A character that may be a non-breaking space or a dash.
-                let end = (i + utf8_len(b)).min(src.len());
-                let ch = text
-                    .get(i..end)
-                    .and_then(|c| c.chars().next())
-                    .unwrap_or(' ');
-                if is_fold_separator(ch) {
-                    drop_until(&mut shifts, len, i, end);
+                // A lead byte of a character that may be a non-breaking space
+                // or a dash: dropped whole if it is one, else the lead byte is
+                // kept and its continuation bytes (never a stop) go on with
+                // the next chunk.
+                let dropped = separator_len(&src[i..]);
+                if dropped > 0 {
+                    drop_until(&mut shifts, len, i, i + dropped);
+                    i += dropped;
                 } else {
-                    bytes[len..len + end - i].copy_from_slice(&src[i..end]);
-                    len += end - i;
+                    bytes[len] = b;
+                    len += 1;
+                    i += 1;
                 }
-                i = end;
             }
         }
         bytes.truncate(len);
@@ -137,14 +173,17 @@ fn lower_case(w: u64) -> u64 {
     w | (capitals >> 2)
 }
 
-/// Top bits flagging the bytes of `w` that may start a separator, and some
-/// others: every byte below `.` (space, `-`, but also `,`, `(`...), `_`, and
-/// the lead bytes 0xC2 and 0xE2. Only the lowest flag is exact (a byte below
-/// `.` makes the subtraction borrow from the next): no byte before it may
-/// separate, and callers look at the flagged byte one by one.
-fn may_separate_from(w: u64) -> u64 {
-    let below_dot = w.wrapping_sub(ONES * u64::from(b'.')) & !w & HIGH_BITS;
-    below_dot | bytes_equal(w, b'_') | bytes_equal(w | (ONES * 0x20), 0xE2)
+/// Top bits flagging the bytes of `w` that are ASCII separators (space, `-`,
+/// `_`), and those that are the lead byte 0xC2 or 0xE2 of a character that may
+/// be a separator. Exact per byte.
+fn separators_in(w: u64) -> (u64, u64) {
+    // A byte of `low ^ c` is zero iff adding 0x7F to it leaves its top bit
+    // clear; `w` rules out non-ASCII bytes (`c` is ASCII). No carries.
+    let low = w & !HIGH_BITS;
+    let low7 = ONES * 0x7F;
+    let ne = |c: u8| (low ^ (ONES * u64::from(c))) + low7;
+    let ascii = !((ne(b' ') & ne(b'-') & ne(b'_')) | w) & HIGH_BITS;
+    (ascii, bytes_equal(w | (ONES * 0x20), 0xE2))
 }
 
 /// Whether a character starting with byte `b` can be a separator: an ASCII one,
@@ -157,12 +196,33 @@ const fn is_ascii_separator(b: u8) -> bool {
     matches!(b, b' ' | b'-' | b'_')
 }
 
-/// Length of the UTF-8 sequence a leading byte starts.
-fn utf8_len(lead: u8) -> usize {
-    match lead {
-        0xF0.. => 4,
-        0xE0.. => 3,
-        _ => 2,
+/// The end of the run of ASCII separators from `i`: runs of blanks (masked
+/// code, markup, URLs) are skipped eight bytes at a time.
+fn separator_run_end(src: &[u8], mut i: usize) -> usize {
+    loop {
+        if let Some(w) = src.get(i..).and_then(swar::load) {
+            // The lowest non-zero byte of `t` is the first that is no space.
+            let t = w ^ (ONES * u64::from(b' '));
+            if t == 0 {
+                i += 8;
+                continue;
+            }
+            i += swar::first(t);
+        }
+        match src.get(i) {
+            Some(&b) if is_ascii_separator(b) => i += 1,
+            _ => return i,
+        }
+    }
+}
+
+/// Length of the non-ASCII separator `s` starts with (0 if none): U+00A0,
+/// U+2010, U+2011 or U+2013, tested on their UTF-8 bytes.
+fn separator_len(s: &[u8]) -> usize {
+    match s {
+        [0xC2, 0xA0, ..] => 2,
+        [0xE2, 0x80, 0x90 | 0x91 | 0x93, ..] => 3,
+        _ => 0,
     }
 }
 
@@ -181,6 +241,7 @@ fn drop_until(shifts: &mut Vec<(u32, u32)>, at: usize, from: usize, to: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kb::is_fold_separator;
 
     #[test]
     fn folds_case_and_separators_and_maps_back() {
@@ -266,11 +327,45 @@ mod tests {
         }
     }
 
+    /// The byte test of non-ASCII separators agrees with `is_fold_separator`
+    /// on every character.
+    #[test]
+    fn separator_bytes_match_the_definition() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0; 4];
+            let enc = c.encode_utf8(&mut buf).as_bytes();
+            let want = if !c.is_ascii() && is_fold_separator(c) {
+                enc.len()
+            } else {
+                0
+            };
+            assert_eq!(separator_len(enc), want, "{c:?}");
+            let mut longer = enc.to_vec();
+            longer.extend_from_slice("a\u{a0}".as_bytes());
+            assert_eq!(separator_len(&longer), want, "{c:?}");
+        }
+    }
+
+    /// Separator runs end where the byte-by-byte definition says.
+    #[test]
+    fn separator_runs_end_at_the_first_other_byte() {
+        let text = "a  -_        -  b            c d _x".as_bytes();
+        for i in 0..=text.len() {
+            let plain = text[i..]
+                .iter()
+                .position(|&b| !is_ascii_separator(b))
+                .map_or(text.len(), |p| i + p);
+            assert_eq!(separator_run_end(text, i), plain, "{i}");
+        }
+    }
+
     /// The eight-byte helpers agree with the per-byte definitions, every byte
     /// value in every position.
     #[test]
     fn word_helpers_match_the_byte_definitions() {
-        for fill in [0u8, b'a', b'Z', b' ', 0xE4, 0x7F, 0xFF] {
+        for fill in [
+            0u8, b'a', b'Z', b' ', b'-', b'_', 0x80, 0xC2, 0xE4, 0x7F, 0xFF,
+        ] {
             for pos in 0..8 {
                 for b in 0..=255u8 {
                     let mut chunk = [fill; 8];
@@ -283,14 +378,18 @@ mod tests {
                         assert_eq!(equal[k] == 0x80, *c == b'_');
                         assert!(equal[k] == 0 || equal[k] == 0x80);
                     }
-                    let stops = may_separate_from(w);
-                    let first = chunk.iter().position(|&c| may_separate(c));
-                    if stops == 0 {
-                        assert_eq!(first, None, "{chunk:?}");
-                    } else {
-                        let k = (stops.trailing_zeros() / 8) as usize;
-                        assert!(first.is_none_or(|f| k <= f), "{chunk:?}");
-                        assert!(chunk[..k].iter().all(|&c| !may_separate(c)));
+                    let (ascii, leads) = separators_in(w);
+                    // The CJK shortcut: all bytes non-ASCII, no lead flagged.
+                    if w & HIGH_BITS == HIGH_BITS && leads == 0 {
+                        assert_eq!((lower_case(w), ascii), (w, 0), "{chunk:?}");
+                    }
+                    let (ascii, leads) = (ascii.to_le_bytes(), leads.to_le_bytes());
+                    for (k, &c) in chunk.iter().enumerate() {
+                        assert_eq!(ascii[k] == 0x80, is_ascii_separator(c), "{chunk:?}");
+                        assert!(ascii[k] == 0 || ascii[k] == 0x80, "{chunk:?}");
+                        assert_eq!(leads[k] == 0x80, c == 0xC2 || c == 0xE2, "{chunk:?}");
+                        assert!(leads[k] == 0 || leads[k] == 0x80, "{chunk:?}");
+                        assert_eq!(ascii[k] | leads[k] != 0, may_separate(c));
                     }
                 }
             }
@@ -300,7 +399,47 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn folding_agrees_with_the_dense_definition(
-            text in "[aZ9,. _\\-\u{a0}\u{a2}\u{2011}\u{2014}与]{0,40}"
+            text in "[aZ9,. _\\-\u{a0}\u{a2}\u{2010}-\u{2014}\u{3000}与，。、（）“”—]{0,40}"
+        ) {
+            let f = Folded::new(&text);
+            let (bytes, map) = dense(&text);
+            proptest::prop_assert_eq!(&f.bytes, &bytes);
+            for (k, &o) in map.iter().enumerate() {
+                let end = if k + 1 < map.len() { map[k] + 1 } else { o + 1 };
+                proptest::prop_assert_eq!(f.original(k, k + 1), o..end);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Blank-heavy texts, where separator runs cross eight-byte chunks.
+        #[test]
+        fn folding_agrees_on_blank_runs(
+            text in "( {1,20}|[aB_\\-]|\u{a0}|\u{2013}|，){0,30}"
+        ) {
+            let f = Folded::new(&text);
+            let (bytes, map) = dense(&text);
+            proptest::prop_assert_eq!(&f.bytes, &bytes);
+            for (k, &o) in map.iter().enumerate() {
+                let end = if k + 1 < map.len() { map[k] + 1 } else { o + 1 };
+                proptest::prop_assert_eq!(f.original(k, k + 1), o..end);
+            }
+            let b = text.as_bytes();
+            for i in 0..=b.len() {
+                let plain = b[i..]
+                    .iter()
+                    .position(|&c| !is_ascii_separator(c))
+                    .map_or(b.len(), |p| i + p);
+                proptest::prop_assert_eq!(separator_run_end(b, i), plain);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Word-like texts, where lone separators fall anywhere in a chunk.
+        #[test]
+        fn folding_agrees_on_words(
+            text in "([a-zA-Z0-9]{1,9}[ _\\-,.]{0,2}|\u{a0}|\u{2011}|—|，|  +){0,20}"
         ) {
             let f = Folded::new(&text);
             let (bytes, map) = dense(&text);

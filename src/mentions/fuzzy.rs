@@ -163,8 +163,10 @@ fn tokens(text: &str) -> impl Iterator<Item = Token> + '_ {
     let bytes = text.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || loop {
-        let &b = bytes.get(i)?;
-        if b.is_ascii_alphabetic() {
+        // Every byte that is no ASCII letter or digit is passed over (masked
+        // text is long runs of spaces, prose is CJK), eight at a time.
+        i = next_alphanumeric(bytes, i)?;
+        if bytes[i].is_ascii_alphabetic() {
             let t = token_at(bytes, i);
             i = t.span.end;
             // A letter or digit right after a version goes on with the word
@@ -174,14 +176,8 @@ fn tokens(text: &str) -> impl Iterator<Item = Token> + '_ {
             }
             return Some(t);
         }
-        i = if b.is_ascii_digit() {
-            // A word that starts with a digit holds no token (`7B`, `3rd`).
-            word_end(bytes, i)
-        } else if b >= 0x80 {
-            next_ascii(bytes, i + 1)
-        } else {
-            i + 1
-        };
+        // A word that starts with a digit holds no token (`7B`, `3rd`).
+        i = word_end(bytes, i);
     })
 }
 
@@ -257,36 +253,74 @@ fn word_end(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The first ASCII byte at or after `i` (or the end), eight bytes at a time:
-/// half the bytes of the notes are CJK prose, which no token scan looks into.
-fn next_ascii(bytes: &[u8], mut i: usize) -> usize {
-    while let Some(w) = bytes.get(i..).and_then(swar::load) {
-        let ascii = !w & swar::HIGH_BITS;
-        if ascii != 0 {
-            return i + swar::first(ascii);
+/// The top bit of each byte of `w` that is ASCII and at least `0`: digits,
+/// letters and a few signs (`:`, `@`, `_`...), no space, no CJK.
+fn ascii_from_zero(w: u64) -> u64 {
+    // On the low seven bits, `v + 0x50` sets the top bit exactly when
+    // v >= 0x30, and never carries.
+    ((w & !swar::HIGH_BITS) + swar::ONES * 0x50) & !w & swar::HIGH_BITS
+}
+
+/// The first ASCII letter or digit at or after `i`, eight bytes at a time:
+/// half the bytes of the notes are CJK prose or masked blanks, which no
+/// token scan looks into. A cheap test flags the candidates, a byte test
+/// decides.
+fn next_alphanumeric(bytes: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        match next_flagged(bytes, i, ascii_from_zero) {
+            Ok(at) if bytes[at].is_ascii_alphanumeric() => return Some(at),
+            Ok(at) => i = at + 1,
+            Err(rest) => {
+                return bytes
+                    .get(rest..)?
+                    .iter()
+                    .position(u8::is_ascii_alphanumeric)
+                    .map(|p| rest + p)
+            }
         }
-        i += 8;
     }
-    while i < bytes.len() && !bytes[i].is_ascii() {
-        i += 1;
-    }
-    i
 }
 
 /// The first ASCII digit at or after `i`, eight bytes at a time.
-fn next_digit(bytes: &[u8], mut i: usize) -> Option<usize> {
+fn next_digit(bytes: &[u8], i: usize) -> Option<usize> {
+    match next_flagged(bytes, i, swar::ascii_digits) {
+        Ok(at) => Some(at),
+        Err(rest) => bytes
+            .get(rest..)?
+            .iter()
+            .position(u8::is_ascii_digit)
+            .map(|p| rest + p),
+    }
+}
+
+/// The first byte at or after `i` that `flags` (exact per byte) flags:
+/// sixteen bytes a round, then eight. `Err` with where the word scan stopped
+/// when fewer than eight bytes are left unflagged, for the caller to finish
+/// byte by byte.
+#[inline(always)]
+fn next_flagged(bytes: &[u8], mut i: usize, flags: impl Fn(u64) -> u64) -> Result<usize, usize> {
+    while let Some(pair) = bytes.get(i..).and_then(|rest| rest.get(..16)) {
+        let (Some(a), Some(b)) = (swar::load(pair), swar::load(&pair[8..])) else {
+            break;
+        };
+        let (fa, fb) = (flags(a), flags(b));
+        if fa | fb != 0 {
+            return Ok(i + if fa != 0 {
+                swar::first(fa)
+            } else {
+                8 + swar::first(fb)
+            });
+        }
+        i += 16;
+    }
     while let Some(w) = bytes.get(i..).and_then(swar::load) {
-        let digits = swar::ascii_digits(w);
-        if digits != 0 {
-            return Some(i + swar::first(digits));
+        let f = flags(w);
+        if f != 0 {
+            return Ok(i + swar::first(f));
         }
         i += 8;
     }
-    bytes
-        .get(i..)?
-        .iter()
-        .position(u8::is_ascii_digit)
-        .map(|p| i + p)
+    Err(i)
 }
 
 fn overlaps(mentions: &[Mention], span: &Range<usize>) -> bool {
@@ -459,8 +493,8 @@ mod tests {
         for i in 0..=text.len() {
             let plain = bytes[i..].iter().position(u8::is_ascii_digit);
             assert_eq!(next_digit(bytes, i), plain.map(|p| i + p));
-            let plain = bytes[i..].iter().position(u8::is_ascii);
-            assert_eq!(next_ascii(bytes, i), plain.map_or(bytes.len(), |p| i + p));
+            let plain = bytes[i..].iter().position(u8::is_ascii_alphanumeric);
+            assert_eq!(next_alphanumeric(bytes, i), plain.map(|p| i + p));
         }
     }
 
@@ -479,9 +513,28 @@ mod tests {
         }
     }
 
+    /// The candidate test agrees with its byte definition, every byte value
+    /// in every position, among neighbours that could carry or borrow.
+    #[test]
+    fn candidate_test_is_exact_per_byte() {
+        for fill in [0u8, b'/', b'0', b'z', 0x7F, 0x80, 0xC1, 0xFF] {
+            for pos in 0..8 {
+                for b in 0..=255u8 {
+                    let mut chunk = [fill; 8];
+                    chunk[pos] = b;
+                    let flags = ascii_from_zero(u64::from_le_bytes(chunk)).to_le_bytes();
+                    for (k, c) in chunk.iter().enumerate() {
+                        assert_eq!(flags[k] == 0x80, (b'0'..0x80).contains(c), "{chunk:?}");
+                        assert!(flags[k] == 0 || flags[k] == 0x80, "{chunk:?}");
+                    }
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
         #[test]
-        fn scanners_agree_with_the_definition(text in "[a-cA-C0-2 ._\\-与é]{0,40}") {
+        fn scanners_agree_with_the_definition(text in "[a-cA-C0-2 ._\\-与é@\\[`{zZ，。\u{a0}]{0,70}") {
             check_scanners(&text);
         }
     }

@@ -272,14 +272,23 @@ mod overlapping {
 
     #[test]
     fn matches_the_overlapping_iterator() {
-        for hay in ["", "t", "gpt2", "llama3 gpt2t 混元a", "ttt"] {
+        for hay in [
+            "",
+            "t",
+            "gpt2",
+            "llama3 gpt2t 混元a",
+            "ttt",
+            // Matches ending on every byte of an eight-byte round, and after.
+            "xxxgpt2xxxxxgpt2xxxxlla xxxxxxxxx",
+            "与与与与x混元ab混元a",
+        ] {
             check(hay);
         }
     }
 
     proptest! {
         #[test]
-        fn matches_the_overlapping_iterator_on_any_text(hay in "[gptla23 混元]{0,30}") {
+        fn matches_the_overlapping_iterator_on_any_text(hay in "[gptla23 混元，x]{0,60}") {
             check(&hay);
         }
     }
