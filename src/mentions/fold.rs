@@ -259,6 +259,18 @@ mod tests {
 
     /// A dense map built byte by byte, the way folding is defined: (folded
     /// bytes, original offset of each).
+    /// `Folded::new` gives the bytes and the offsets `dense` gives.
+    fn agrees_with_dense(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let f = Folded::new(text);
+        let (bytes, map) = dense(text);
+        proptest::prop_assert_eq!(&f.bytes, &bytes);
+        for (k, &o) in map.iter().enumerate() {
+            let end = if k + 1 < map.len() { map[k] + 1 } else { o + 1 };
+            proptest::prop_assert_eq!(f.original(k, k + 1), o..end);
+        }
+        Ok(())
+    }
+
     fn dense(text: &str) -> (Vec<u8>, Vec<usize>) {
         let (mut bytes, mut map) = (Vec::new(), Vec::new());
         let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -401,13 +413,7 @@ mod tests {
         fn folding_agrees_with_the_dense_definition(
             text in "[aZ9,. _\\-\u{a0}\u{a2}\u{2010}-\u{2014}\u{3000}与，。、（）“”—]{0,40}"
         ) {
-            let f = Folded::new(&text);
-            let (bytes, map) = dense(&text);
-            proptest::prop_assert_eq!(&f.bytes, &bytes);
-            for (k, &o) in map.iter().enumerate() {
-                let end = if k + 1 < map.len() { map[k] + 1 } else { o + 1 };
-                proptest::prop_assert_eq!(f.original(k, k + 1), o..end);
-            }
+            agrees_with_dense(&text)?;
         }
     }
 
@@ -417,13 +423,7 @@ mod tests {
         fn folding_agrees_on_blank_runs(
             text in "( {1,20}|[aB_\\-]|\u{a0}|\u{2013}|，){0,30}"
         ) {
-            let f = Folded::new(&text);
-            let (bytes, map) = dense(&text);
-            proptest::prop_assert_eq!(&f.bytes, &bytes);
-            for (k, &o) in map.iter().enumerate() {
-                let end = if k + 1 < map.len() { map[k] + 1 } else { o + 1 };
-                proptest::prop_assert_eq!(f.original(k, k + 1), o..end);
-            }
+            agrees_with_dense(&text)?;
             let b = text.as_bytes();
             for i in 0..=b.len() {
                 let plain = b[i..]
@@ -441,13 +441,7 @@ mod tests {
         fn folding_agrees_on_words(
             text in "([a-zA-Z0-9]{1,9}[ _\\-,.]{0,2}|\u{a0}|\u{2011}|—|，|  +){0,20}"
         ) {
-            let f = Folded::new(&text);
-            let (bytes, map) = dense(&text);
-            proptest::prop_assert_eq!(&f.bytes, &bytes);
-            for (k, &o) in map.iter().enumerate() {
-                let end = if k + 1 < map.len() { map[k] + 1 } else { o + 1 };
-                proptest::prop_assert_eq!(f.original(k, k + 1), o..end);
-            }
+            agrees_with_dense(&text)?;
         }
     }
 
