@@ -196,6 +196,36 @@ pub(crate) mod swar {
         !(((t & LOW7) + LOW7) | t) & HIGH_BITS
     }
 
+    /// The first offset at or after `i` whose byte `flags` flags (a test exact
+    /// per byte) and `byte` accepts (the same test on one byte, for the last
+    /// few): sixteen bytes a round, then eight, then one. `None` past the end.
+    #[inline(always)]
+    pub fn find(
+        bytes: &[u8],
+        mut i: usize,
+        flags: impl Fn(u64) -> u64,
+        byte: impl Fn(u8) -> bool,
+    ) -> Option<usize> {
+        while let Some(pair) = bytes.get(i..).and_then(|rest| rest.get(..16)) {
+            let (Some(a), Some(b)) = (load(pair), load(&pair[8..])) else {
+                break;
+            };
+            let (fa, fb) = (flags(a), flags(b));
+            if fa | fb != 0 {
+                return Some(i + if fa != 0 { first(fa) } else { 8 + first(fb) });
+            }
+            i += 16;
+        }
+        while let Some(w) = bytes.get(i..).and_then(load) {
+            let f = flags(w);
+            if f != 0 {
+                return Some(i + first(f));
+            }
+            i += 8;
+        }
+        bytes.get(i..)?.iter().position(|&b| byte(b)).map(|p| i + p)
+    }
+
     /// The top bit of each byte of `w` that is an ASCII digit.
     #[inline]
     pub fn ascii_digits(w: u64) -> u64 {
@@ -313,6 +343,23 @@ mod tests {
             }
         }
         assert_eq!(swar::load(b"1234567"), None);
+    }
+
+    /// `swar::find` gives what a byte-by-byte search gives, from every start,
+    /// at every length (across the sixteen-, eight- and one-byte steps).
+    #[test]
+    fn swar_find_is_the_first_flagged_byte() {
+        let text = "ab 1 与 xy 23 ..... 中文，4 ------------------ 5z 6 ".as_bytes();
+        for len in 0..=text.len() {
+            let t = &text[..len];
+            for i in 0..=len + 1 {
+                let plain = t
+                    .get(i..)
+                    .and_then(|r| r.iter().position(u8::is_ascii_digit));
+                let found = swar::find(t, i, swar::ascii_digits, |b| b.is_ascii_digit());
+                assert_eq!(found, plain.map(|p| i + p), "{len} {i}");
+            }
+        }
     }
 
     #[test]

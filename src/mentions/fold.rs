@@ -36,7 +36,7 @@ impl Folded {
             if let Some(w) = src.get(i..).and_then(swar::load) {
                 // CJK prose: no ASCII byte to lower-case or drop, and most
                 // often no lead byte of a separator either. Copied as is.
-                if w & HIGH_BITS == HIGH_BITS && bytes_equal(w | (ONES * 0x20), 0xE2) == 0 {
+                if w & HIGH_BITS == HIGH_BITS && separator_leads(w) == 0 {
                     bytes[len..len + 8].copy_from_slice(&w.to_le_bytes());
                     i += 8;
                     len += 8;
@@ -183,7 +183,14 @@ fn separators_in(w: u64) -> (u64, u64) {
     let low7 = ONES * 0x7F;
     let ne = |c: u8| (low ^ (ONES * u64::from(c))) + low7;
     let ascii = !((ne(b' ') & ne(b'-') & ne(b'_')) | w) & HIGH_BITS;
-    (ascii, bytes_equal(w | (ONES * 0x20), 0xE2))
+    (ascii, separator_leads(w))
+}
+
+/// Top bits flagging the bytes of `w` that are 0xC2 or 0xE2, the lead bytes
+/// of the non-ASCII separators (`separator_len`).
+#[inline]
+fn separator_leads(w: u64) -> u64 {
+    bytes_equal(w | (ONES * 0x20), 0xE2)
 }
 
 /// Whether a character starting with byte `b` can be a separator: an ASCII one,
@@ -257,8 +264,6 @@ mod tests {
         assert_eq!(&text[r], "Qwen1.5 - MoE - A2.7B");
     }
 
-    /// A dense map built byte by byte, the way folding is defined: (folded
-    /// bytes, original offset of each).
     /// `Folded::new` gives the bytes and the offsets `dense` gives.
     fn agrees_with_dense(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
         let f = Folded::new(text);
@@ -271,6 +276,8 @@ mod tests {
         Ok(())
     }
 
+    /// A dense map built byte by byte, the way folding is defined: (folded
+    /// bytes, original offset of each).
     fn dense(text: &str) -> (Vec<u8>, Vec<usize>) {
         let (mut bytes, mut map) = (Vec::new(), Vec::new());
         let chars: Vec<(usize, char)> = text.char_indices().collect();

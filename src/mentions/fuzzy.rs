@@ -267,60 +267,17 @@ fn ascii_from_zero(w: u64) -> u64 {
 /// decides.
 fn next_alphanumeric(bytes: &[u8], mut i: usize) -> Option<usize> {
     loop {
-        match next_flagged(bytes, i, ascii_from_zero) {
-            Ok(at) if bytes[at].is_ascii_alphanumeric() => return Some(at),
-            Ok(at) => i = at + 1,
-            Err(rest) => {
-                return bytes
-                    .get(rest..)?
-                    .iter()
-                    .position(u8::is_ascii_alphanumeric)
-                    .map(|p| rest + p)
-            }
+        let at = swar::find(bytes, i, ascii_from_zero, |b| (b'0'..0x80).contains(&b))?;
+        if bytes[at].is_ascii_alphanumeric() {
+            return Some(at);
         }
+        i = at + 1;
     }
 }
 
-/// The first ASCII digit at or after `i`, eight bytes at a time.
+/// The first ASCII digit at or after `i`, sixteen bytes at a time.
 fn next_digit(bytes: &[u8], i: usize) -> Option<usize> {
-    match next_flagged(bytes, i, swar::ascii_digits) {
-        Ok(at) => Some(at),
-        Err(rest) => bytes
-            .get(rest..)?
-            .iter()
-            .position(u8::is_ascii_digit)
-            .map(|p| rest + p),
-    }
-}
-
-/// The first byte at or after `i` that `flags` (exact per byte) flags:
-/// sixteen bytes a round, then eight. `Err` with where the word scan stopped
-/// when fewer than eight bytes are left unflagged, for the caller to finish
-/// byte by byte.
-#[inline(always)]
-fn next_flagged(bytes: &[u8], mut i: usize, flags: impl Fn(u64) -> u64) -> Result<usize, usize> {
-    while let Some(pair) = bytes.get(i..).and_then(|rest| rest.get(..16)) {
-        let (Some(a), Some(b)) = (swar::load(pair), swar::load(&pair[8..])) else {
-            break;
-        };
-        let (fa, fb) = (flags(a), flags(b));
-        if fa | fb != 0 {
-            return Ok(i + if fa != 0 {
-                swar::first(fa)
-            } else {
-                8 + swar::first(fb)
-            });
-        }
-        i += 16;
-    }
-    while let Some(w) = bytes.get(i..).and_then(swar::load) {
-        let f = flags(w);
-        if f != 0 {
-            return Ok(i + swar::first(f));
-        }
-        i += 8;
-    }
-    Err(i)
+    swar::find(bytes, i, swar::ascii_digits, |b| b.is_ascii_digit())
 }
 
 fn overlaps(mentions: &[Mention], span: &Range<usize>) -> bool {

@@ -39,35 +39,13 @@ pub(super) fn digit_at(b: &[u8], i: usize) -> Option<(u8, usize)> {
 /// byte-by-byte test). The lowest flagged byte is the first match.
 #[inline]
 pub(super) fn next_digit_lead(b: &[u8], i: usize) -> Option<usize> {
-    let rest = b.get(i..)?;
-    let mut chunks = rest.chunks_exact(16);
-    let mut at = i;
-    for chunk in &mut chunks {
-        let (lo, hi) = chunk.split_at(8);
-        let (Ok(lo), Ok(hi)) = (<[u8; 8]>::try_from(lo), <[u8; 8]>::try_from(hi)) else {
-            break;
-        };
-        let (lo, hi) = (digit_lead_bits(lo), digit_lead_bits(hi));
-        if lo | hi != 0 {
-            let bits = if lo != 0 { lo } else { hi };
-            let base = if lo != 0 { at } else { at + 8 };
-            return Some(base + swar::first(bits));
-        }
-        at += 16;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&c| c.is_ascii_digit() || c == 0xEF)
-        .map(|k| at + k)
+    swar::find(b, i, digit_lead_bits, |c| c.is_ascii_digit() || c == 0xEF)
 }
 
-/// The high bit of each byte of `bytes` (as a little-endian `u64`) that is an
-/// ASCII digit or 0xEF. Both tests are exact per byte: no carry or borrow
-/// crosses a byte.
+/// The high bit of each byte of `x` that is an ASCII digit or 0xEF. Both tests
+/// are exact per byte: no carry or borrow crosses a byte.
 #[inline]
-fn digit_lead_bits(bytes: [u8; 8]) -> u64 {
-    let x = u64::from_le_bytes(bytes);
+fn digit_lead_bits(x: u64) -> u64 {
     swar::ascii_digits(x) | swar::bytes_equal(x, 0xEF)
 }
 
